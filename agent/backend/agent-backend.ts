@@ -1,0 +1,285 @@
+// agent/backend: the agent's setup and membership state machine. No HTTP, no HTML: the page's routes
+// (agent/web) and the CLI's local API (agent/local-api) both drive it through this one object.
+import type { AgentStatus, DoctorReport, RegionSummary, RegistryClient, RegistryReachability, SetupStep, ShareSettings, UpEvent, UpRequest } from "../../protocol/index.ts";
+import { PROTOCOL_VERSION, RegistryUnreachable, SETUP_STEPS } from "../../protocol/index.ts";
+import type { AgentState } from "../state/agent-state.ts";
+import { BenchSession, type BenchRunner, type BenchView } from "./bench-session.ts";
+import { StepError } from "./step-error.ts";
+import type { BenchResult } from "../../protocol/index.ts";
+
+/** StateStore keeps AgentState durable; the daemon backs it with a 0600 JSON file. */
+export interface StateStore {
+  load(): AgentState;
+  save(state: AgentState): void;
+}
+
+/** BackendDeps are everything the backend needs from outside, handed in by the daemon (composition root). */
+export interface BackendDeps {
+  build: { version: string; commit: string };
+  device: { id: string; publicKey: string };
+  stateDir: string;
+  pageUrl: string;
+  /** Registry from flag, env or config file; wins over one chosen on the page. */
+  configuredRegistry: string | null;
+  store: StateStore;
+  runDoctor: () => Promise<DoctorReport>;
+  lastDoctor: DoctorReport | null;
+  runBench: BenchRunner;
+  lastBench: BenchResult | null;
+  saveBench: (r: BenchResult) => void;
+  registryClient: (url: string) => RegistryClient;
+  log: (event: string, fields?: Record<string, unknown>) => void;
+  now?: () => Date;
+}
+
+/** AgentBackend is the one place that changes the agent's state. */
+export class AgentBackend {
+  private state: AgentState;
+  private doctorReport: DoctorReport | null;
+  private doctorRunning: Promise<DoctorReport> | null = null;
+  private reachability: RegistryReachability;
+  readonly bench: BenchSession;
+
+  constructor(private readonly deps: BackendDeps) {
+    this.state = deps.store.load();
+    this.doctorReport = deps.lastDoctor;
+    this.reachability = { url: this.registryUrl(), reachable: null, error: null, checkedAt: null };
+    this.bench = new BenchSession(deps.runBench, deps.lastBench, (r) => {
+      deps.saveBench(r);
+      if (this.state.setupStep === "benchmark") this.update({ setupStep: "claim" });
+    });
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  private update(patch: Partial<AgentState>): void {
+    const next = { ...this.state, ...patch };
+    this.deps.store.save(next);
+    const changed = Object.keys(patch).filter((k) => k !== "claimCode");
+    if (changed.length) this.deps.log("state changed", { fields: changed, setupStep: next.setupStep, phase: next.phase });
+    this.state = next;
+  }
+
+  /** registryUrl is the configured registry, else the one chosen on the page, else null. */
+  registryUrl(): string | null {
+    return this.deps.configuredRegistry ?? this.state.registryUrl;
+  }
+
+  /** registryIsConfigured says the registry came from a flag, env var or config file and the page may not change it. */
+  registryIsConfigured(): boolean {
+    return this.deps.configuredRegistry !== null;
+  }
+
+  status(): AgentStatus {
+    const d = this.doctorReport;
+    const b = this.bench.state().result;
+    return {
+      version: this.deps.build.version,
+      commit: this.deps.build.commit,
+      protocolVersion: PROTOCOL_VERSION,
+      deviceId: this.deps.device.id,
+      publicKey: this.deps.device.publicKey,
+      stateDir: this.deps.stateDir,
+      pageUrl: this.deps.pageUrl,
+      phase: this.state.phase,
+      paused: this.state.paused,
+      setupStep: this.state.setupStep,
+      registry: { ...this.reachability, url: this.registryUrl() },
+      owner: this.state.owner,
+      claimed: this.state.claimCode !== null || this.state.owner !== null,
+      region: this.state.region,
+      share: this.state.share,
+      doctor: d
+        ? { at: d.at, ready: d.ready, failing: d.checks.filter((c) => c.status === "fail").length, warnings: d.checks.filter((c) => c.status === "warn").length }
+        : null,
+      bench: b ? { at: b.startedAt, quick: b.quick, singleCore: b.cpu.singleCore, multiCore: b.cpu.multiCore } : null,
+    };
+  }
+
+  /** goTo moves the wizard to a step the owner has already reached (or the next one). */
+  goTo(step: SetupStep): void {
+    const reached = SETUP_STEPS.indexOf(this.state.setupStep);
+    const wanted = SETUP_STEPS.indexOf(step);
+    if (wanted > reached + 1) throw new StepError(step, `finish "${this.state.setupStep}" first`, null);
+    this.update({ setupStep: step });
+  }
+
+  lastDoctor(): DoctorReport | null {
+    return this.doctorReport;
+  }
+
+  /** runDoctor probes the machine once at a time; concurrent callers share the run. */
+  runDoctor(): Promise<DoctorReport> {
+    this.doctorRunning ??= this.deps
+      .runDoctor()
+      .then((report) => {
+        this.doctorReport = report;
+        return report;
+      })
+      .finally(() => {
+        this.doctorRunning = null;
+      });
+    return this.doctorRunning;
+  }
+
+  benchState(): BenchView {
+    return this.bench.state();
+  }
+
+  /** acceptHardware moves past the checks; a blocking failure keeps the device from going further. */
+  acceptHardware(): void {
+    const report = this.doctorReport;
+    if (!report) throw new StepError("hardware", "the hardware check has not run yet", "wait for the checks to finish");
+    if (!report.ready) {
+      const failing = report.checks.filter((c) => c.status === "fail" && c.blocking).map((c) => c.title);
+      throw new StepError("hardware", `this machine cannot join yet: ${failing.join(", ")}`, "fix the failing checks, then run the checks again");
+    }
+    this.update({ setupStep: "benchmark" });
+  }
+
+  /** setRegistry stores a registry chosen on the page (only when none is configured) and checks it. */
+  async setRegistry(url: string): Promise<RegistryReachability> {
+    if (this.registryIsConfigured() && url !== this.deps.configuredRegistry) {
+      throw new StepError("claim", `the registry is set to ${this.deps.configuredRegistry} by the agent's configuration`, "change --registry / AKASH_HOME_REGISTRY or the config file");
+    }
+    if (!this.registryIsConfigured()) this.update({ registryUrl: url });
+    return this.checkRegistry();
+  }
+
+  /** checkRegistry asks the registry whether it is there and remembers the answer for the page. */
+  async checkRegistry(): Promise<RegistryReachability> {
+    const url = this.registryUrl();
+    const checkedAt = this.now().toISOString();
+    if (!url) {
+      this.reachability = { url: null, reachable: false, error: "no registry is set", checkedAt };
+      return this.reachability;
+    }
+    try {
+      await this.deps.registryClient(url).health();
+      this.reachability = { url, reachable: true, error: null, checkedAt };
+    } catch (err) {
+      this.reachability = { url, reachable: false, error: (err as Error).message, checkedAt };
+    }
+    return this.reachability;
+  }
+
+  /** setClaim records the owner's claim code; the registry checks it at check-in. */
+  setClaim(code: string): void {
+    this.update({ claimCode: code, setupStep: this.later("region") });
+  }
+
+  /** regions lists the registry's regions, or says why it cannot. */
+  async regions(): Promise<RegionSummary[]> {
+    const url = this.registryUrl();
+    if (!url) throw new StepError("region", "no registry is set", "enter the registry address on the claim step");
+    try {
+      const regions = await this.deps.registryClient(url).listRegions();
+      this.reachability = { url, reachable: true, error: null, checkedAt: this.now().toISOString() };
+      return regions;
+    } catch (err) {
+      if (err instanceof RegistryUnreachable) {
+        this.reachability = { url, reachable: false, error: err.message, checkedAt: this.now().toISOString() };
+        throw new StepError("region", err.message, "check the registry address and this machine's internet connection; the agent keeps the settings you made");
+      }
+      throw err;
+    }
+  }
+
+  /** chooseRegion records "auto" (nearest by measured round trip) or a region id. */
+  chooseRegion(choice: string): void {
+    this.update({ regionChoice: choice, setupStep: this.later("share") });
+  }
+
+  setShare(share: ShareSettings): void {
+    this.update({ share, setupStep: this.later("join") });
+  }
+
+  /**
+   * join checks in with the registry and joins the region. Check-in and the Tailscale and k3s drivers
+   * come with the registry; until the registry answers, the owner sees exactly why joining waits.
+   */
+  async join(onEvent: (e: UpEvent) => void = () => {}): Promise<AgentStatus> {
+    const missing = this.missingForJoin();
+    if (missing) throw missing;
+    onEvent({ type: "progress", step: "join", message: `checking in with ${this.registryUrl()}` });
+    const reach = await this.checkRegistry();
+    if (!reach.reachable) {
+      throw new StepError("join", `registry not reachable: ${reach.error}`, "check the registry address and this machine's internet connection, then join again");
+    }
+    throw new StepError("join", `the registry at ${reach.url} does not accept device check-ins yet`, "wait for the registry to open check-ins; your settings are kept");
+  }
+
+  private missingForJoin(): StepError | null {
+    if (!this.doctorReport?.ready) return new StepError("hardware", "the hardware checks have not passed", "run the checks and fix what fails");
+    if (!this.bench.state().result) return new StepError("benchmark", "the benchmark has not run", "run the benchmark");
+    if (!this.registryUrl()) return new StepError("claim", "no registry is set", "give the registry address");
+    if (!this.state.claimCode && !this.state.owner) return new StepError("claim", "no claim code was given", "make a claim code in the owner portal and enter it");
+    if (!this.state.share) return new StepError("share", "nothing is shared yet", "choose what to share");
+    return null;
+  }
+
+  /** up is the whole setup, headless: the same steps the page walks, with defaults when `yes`. */
+  async up(req: UpRequest, onEvent: (e: UpEvent) => void): Promise<AgentStatus> {
+    onEvent({ type: "progress", step: "hardware", message: "checking the hardware" });
+    const report = await this.runDoctor();
+    if (!report.ready) {
+      const failing = report.checks.filter((c) => c.status === "fail" && c.blocking);
+      throw new StepError("hardware", `this machine cannot join: ${failing.map((c) => `${c.title}: ${c.message}`).join("; ")}`, failing.map((c) => c.fix).filter(Boolean).join("; ") || "run `akash-home doctor`");
+    }
+    this.update({ setupStep: this.later("benchmark") });
+    if (!this.bench.state().result) {
+      onEvent({ type: "progress", step: "benchmark", message: "running the quick benchmark" });
+      await this.bench.start(true);
+    }
+    this.update({ setupStep: this.later("claim") });
+    if (req.registry) await this.setRegistry(req.registry);
+    if (!this.registryUrl()) throw new StepError("claim", "no registry is set", "pass --registry URL (or set AKASH_HOME_REGISTRY)");
+    if (req.claim) this.setClaim(req.claim);
+    if (!this.state.claimCode && !this.state.owner) throw new StepError("claim", "no claim code was given", "make one in the owner portal and pass --claim CODE");
+    onEvent({ type: "progress", step: "region", message: "asking the registry for regions" });
+    this.chooseRegion(req.region ?? this.state.regionChoice ?? "auto");
+    if (req.share || !this.state.share) {
+      if (!req.yes && !this.state.share && !req.share) throw new StepError("share", "nothing is shared yet", "pass --yes to share the defaults, or set --cpu-cores / --memory-gib");
+      this.setShare(this.defaultShare(req.share ?? {}));
+    }
+    return this.join(onEvent);
+  }
+
+  /** defaultShare offers all but one core and a quarter of memory kept for the owner, and every supported GPU. */
+  defaultShare(partial: Partial<ShareSettings>): ShareSettings {
+    const hw = this.doctorReport?.hardware;
+    const threads = hw?.cpu.threads ?? 1;
+    const memGiB = Math.floor((hw?.memory.totalBytes ?? 0) / 2 ** 30);
+    return {
+      cpuCores: partial.cpuCores ?? Math.max(1, threads - 1),
+      memoryGiB: partial.memoryGiB ?? Math.max(1, Math.floor(memGiB * 0.75)),
+      gpus: partial.gpus ?? (hw?.gpus ?? []).filter((g) => g.supported && g.uuid).map((g) => g.uuid!),
+      hours: partial.hours ?? null,
+    };
+  }
+
+  pause(): AgentStatus {
+    if (this.state.phase === "setup" || this.state.phase === "left") throw new StepError("dashboard", "this device has not joined, so there is nothing to pause", "finish setup first");
+    this.update({ paused: true, phase: "paused" });
+    return this.status();
+  }
+
+  resume(): AgentStatus {
+    if (!this.state.paused) throw new StepError("dashboard", "this device is not paused", null);
+    this.update({ paused: false, phase: "joining" });
+    return this.status();
+  }
+
+  /** down leaves the network and forgets the claim; the device key stays so the device can return as itself. */
+  down(): AgentStatus {
+    this.update({ phase: this.state.phase === "setup" ? "setup" : "left", paused: false, claimCode: null, owner: null, region: null, setupStep: this.state.setupStep === "dashboard" ? "claim" : this.state.setupStep });
+    return this.status();
+  }
+
+  /** later returns step, unless the wizard is already past it (re-running a step never moves it back). */
+  private later(step: SetupStep): SetupStep {
+    return SETUP_STEPS.indexOf(step) > SETUP_STEPS.indexOf(this.state.setupStep) ? step : this.state.setupStep;
+  }
+}

@@ -1,0 +1,107 @@
+// agent/daemon: the composition root. It builds the concrete stores, runners and servers, wires them
+// to the backend, and owns the process lifecycle (signals, shutdown). Nothing else constructs them.
+import { mkdirSync, chmodSync } from "node:fs";
+import { join } from "node:path";
+import { createRegistryClient, type DoctorReport } from "../../protocol/index.ts";
+import { DoctorReport as DoctorReportSchema } from "../../protocol/index.ts";
+import { BUILD } from "../build-info.ts";
+import { STATE_FILES } from "../config/paths.ts";
+import { AGENT_STATE_VERSION, AgentState, initialAgentState } from "../state/agent-state.ts";
+import { JsonFile } from "../state/json-file.ts";
+import { loadOrCreateDeviceKey } from "../state/device-key.ts";
+import { AgentBackend } from "../backend/agent-backend.ts";
+import { SetupGate } from "../backend/setup-gate.ts";
+import { loadBench } from "../bench/run-bench.ts";
+import { startLocalApi } from "../local-api/server.ts";
+import { createWebApp } from "../web/web-app.ts";
+import { createLogger } from "./logger.ts";
+import { runBenchChild, runDoctorChild } from "./self-exec.ts";
+import type { Output } from "../cli/command.ts";
+
+export interface DaemonOptions {
+  stateDir: string;
+  listen: string;
+  registry: string | null;
+  io: Output;
+}
+
+function splitListen(listen: string): { hostname: string; port: number } {
+  const at = listen.lastIndexOf(":");
+  return { hostname: listen.slice(0, at).replace(/^\[|\]$/g, ""), port: Number(listen.slice(at + 1)) };
+}
+
+/** runDaemon serves the page and the local API until SIGINT or SIGTERM; it resolves with the exit code. */
+export async function runDaemon(opts: DaemonOptions): Promise<number> {
+  const log = createLogger("agent");
+  mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+  chmodSync(opts.stateDir, 0o700);
+
+  const { key, problem: keyProblem } = loadOrCreateDeviceKey(join(opts.stateDir, STATE_FILES.deviceKey));
+  if (keyProblem) log("device key replaced", { problem: keyProblem });
+
+  const stateFile = new JsonFile(join(opts.stateDir, STATE_FILES.state), AgentState, AGENT_STATE_VERSION);
+  const store = {
+    load: () => {
+      const loaded = stateFile.read();
+      if (stateFile.lastProblem) log("state file set aside", { problem: stateFile.lastProblem });
+      return loaded ?? initialAgentState();
+    },
+    save: (s: AgentState) => stateFile.write(s),
+  };
+  const doctorFile = new JsonFile(join(opts.stateDir, STATE_FILES.doctor), DoctorReportSchema, 1);
+  const lastDoctor = doctorFile.read();
+
+  const { hostname, port } = splitListen(opts.listen);
+  const pageUrl = `http://${opts.listen}`;
+  const backend = new AgentBackend({
+    build: BUILD,
+    device: { id: key.id, publicKey: key.publicKey },
+    stateDir: opts.stateDir,
+    pageUrl,
+    configuredRegistry: opts.registry,
+    store,
+    runDoctor: async () => {
+      const report: DoctorReport = await runDoctorChild(opts.stateDir);
+      doctorFile.write(report);
+      return report;
+    },
+    lastDoctor,
+    runBench: (quick, onProgress) => runBenchChild(opts.stateDir, quick, backend.registryUrl(), onProgress),
+    lastBench: loadBench(opts.stateDir),
+    // The bench child process saved the result to the state dir already.
+    saveBench: () => {},
+    registryClient: (url) => createRegistryClient(url),
+    log: createLogger("backend"),
+  });
+  const gate = new SetupGate();
+
+  const localApi = startLocalApi(join(opts.stateDir, STATE_FILES.socket), backend, gate, createLogger("localapi"));
+  let web: { stop: () => void };
+  try {
+    const app = createWebApp({ backend, gate, listen: opts.listen, log: createLogger("web") }).listen({ hostname, port });
+    web = { stop: () => void app.stop() };
+  } catch (err) {
+    localApi.stop();
+    const inUse = (err as { code?: string }).code === "EADDRINUSE" || /in use/i.test(String((err as Error).message));
+    throw new Error(inUse ? `${opts.listen} is already in use; is another akash-home agent running? Pick another address with --listen` : `cannot serve the page on ${opts.listen}: ${(err as Error).message}`);
+  }
+
+  log("started", { version: BUILD.version, page: pageUrl, device: key.id });
+  // The code opens the page; it goes to the terminal that started us, never into the JSON log.
+  if (opts.io.isTty) opts.io.out(`\n  Setup page: ${pageUrl}\n  setup code: ${gate.currentCode()}\n\n`);
+  else opts.io.out(`setup page: ${pageUrl} (run "sudo akash-home status" to see the setup code)\n`);
+
+  // Probe in the background so the hardware step is ready when the owner opens the page.
+  if (!lastDoctor) backend.runDoctor().catch((err: unknown) => log("hardware check failed", { error: (err as Error).message }));
+
+  return await new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      log("stopping", { signal });
+      web.stop();
+      localApi.stop();
+      resolve(0);
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+}
