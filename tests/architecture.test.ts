@@ -33,7 +33,10 @@ function sourceFiles(dir: string): string[] {
 const transpiler = new Bun.Transpiler({ loader: "tsx" });
 
 function edgesOf(file: string, src: string): Edge[] {
-  return transpiler.scanImports(src).map(({ path }) => {
+  // Only what the source itself imports: the transpiler also reports the JSX runtime it would inject,
+  // which is tsconfig's business (and JSX in domain logic is caught by the no-.tsx rule below).
+  const written = transpiler.scanImports(src).filter((i) => i.kind === "import-statement" || i.kind === "dynamic-import");
+  return written.map(({ path }) => {
     if (path.startsWith(".")) return { from: file, to: relative(ROOT, resolve(ROOT, dirname(file), path)), local: true };
     const pkg = path.startsWith("@") ? path.split("/").slice(0, 2).join("/") : path.split("/")[0]!;
     return { from: file, to: pkg, local: false };

@@ -1,4 +1,4 @@
-import { claimFlag, listenFlag, registryFlag, stateDirFlag } from "../config/common-flags.ts";
+import { ignoreChecksFlag, listenFlag, registryFlag, stateDirFlag } from "../config/common-flags.ts";
 import { runDaemon } from "../daemon/start.ts";
 import type { Command } from "./command.ts";
 
@@ -7,12 +7,13 @@ export const agentCommand: Command = {
   name: "agent",
   summary: "run the agent and its setup page (the default)",
   usage: "akash-home [agent] [--listen 127.0.0.1:7777] [--state-dir DIR] [--registry URL]",
-  flags: [stateDirFlag, listenFlag, registryFlag, claimFlag],
+  flags: [stateDirFlag, listenFlag, registryFlag, ignoreChecksFlag],
   async run({ values, io }) {
     return runDaemon({
       stateDir: values["state-dir"] as string,
       listen: values.listen as string,
       registry: (values.registry as string | undefined) ?? null,
+      ignoreChecks: (values["ignore-checks"] as string | undefined) ?? null,
       io,
     });
   },

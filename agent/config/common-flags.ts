@@ -46,3 +46,4 @@ export const listenFlag: FlagSpec = { name: "listen", kind: "string", placeholde
 export const registryFlag: FlagSpec = { name: "registry", kind: "string", placeholder: "URL", help: "the registry this device checks into", parse: parseRegistryUrl };
 export const claimFlag: FlagSpec = { name: "claim", kind: "string", placeholder: "CODE", help: "claim code from the owner portal", parse: parseClaim };
 export const helpFlag: FlagSpec = { name: "help", kind: "boolean", help: "show this help", default: false };
+export const ignoreChecksFlag: FlagSpec = { name: "ignore-checks", kind: "string", placeholder: "ID,ID", help: 'failing checks to treat as warnings, by id (see "akash-home doctor --json"), or "all"' };

@@ -30,9 +30,10 @@ async function runChild(args: string[], onLine: (line: string) => void): Promise
 }
 
 /** runDoctorChild runs `doctor --json`; it exits 1 when the machine is not ready, which is still a report. */
-export async function runDoctorChild(stateDir: string): Promise<DoctorReport> {
+export async function runDoctorChild(stateDir: string, ignoreChecks: string | null): Promise<DoctorReport> {
   let out = "";
-  const { code, stderr } = await runChild(["doctor", "--json", "--state-dir", stateDir], (l) => (out += l + "\n"));
+  const args = ["doctor", "--json", "--state-dir", stateDir, ...(ignoreChecks ? ["--ignore-checks", ignoreChecks] : [])];
+  const { code, stderr } = await runChild(args, (l) => (out += l + "\n"));
   const parsed = v.safeParse(DoctorReport, (() => { try { return JSON.parse(out); } catch { return null; } })());
   if (!parsed.success) throw new Error(`the hardware check failed (exit ${code})${stderr ? ": " + stderr.split("\n").at(-1) : ""}`);
   return parsed.output;

@@ -2,7 +2,7 @@
 // to the backend, and owns the process lifecycle (signals, shutdown). Nothing else constructs them.
 import { mkdirSync, chmodSync } from "node:fs";
 import { join } from "node:path";
-import { createRegistryClient, type DoctorReport } from "../../protocol/index.ts";
+import { createRegistryClient, type BenchResult, type DoctorReport } from "../../protocol/index.ts";
 import { DoctorReport as DoctorReportSchema } from "../../protocol/index.ts";
 import { BUILD } from "../build-info.ts";
 import { STATE_FILES } from "../config/paths.ts";
@@ -22,6 +22,8 @@ export interface DaemonOptions {
   stateDir: string;
   listen: string;
   registry: string | null;
+  /** Failing checks the owner chose to ignore, passed to every hardware check. */
+  ignoreChecks: string | null;
   io: Output;
 }
 
@@ -53,7 +55,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
 
   const { hostname, port } = splitListen(opts.listen);
   const pageUrl = `http://${opts.listen}`;
-  const backend = new AgentBackend({
+  const backend: AgentBackend = new AgentBackend({
     build: BUILD,
     device: { id: key.id, publicKey: key.publicKey },
     stateDir: opts.stateDir,
@@ -61,12 +63,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     configuredRegistry: opts.registry,
     store,
     runDoctor: async () => {
-      const report: DoctorReport = await runDoctorChild(opts.stateDir);
+      const report: DoctorReport = await runDoctorChild(opts.stateDir, opts.ignoreChecks);
       doctorFile.write(report);
       return report;
     },
     lastDoctor,
-    runBench: (quick, onProgress) => runBenchChild(opts.stateDir, quick, backend.registryUrl(), onProgress),
+    runBench: (quick, onProgress): Promise<BenchResult> => runBenchChild(opts.stateDir, quick, backend.registryUrl(), onProgress),
     lastBench: loadBench(opts.stateDir),
     // The bench child process saved the result to the state dir already.
     saveBench: () => {},

@@ -1,0 +1,119 @@
+// The compiled agent as its owner meets it: start it, ask it, break its state file, stop it.
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { X64, requireBinary, run } from "./dist.ts";
+
+interface Daemon {
+  proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  stateDir: string;
+  listen: string;
+  stdout: () => string;
+}
+
+const running: Daemon[] = [];
+afterEach(async () => {
+  for (const d of running.splice(0)) {
+    d.proc.kill("SIGKILL");
+    await d.proc.exited;
+  }
+});
+
+async function freePort(): Promise<number> {
+  const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+  const port = s.port!;
+  s.stop(true);
+  return port;
+}
+
+async function startDaemon(stateDir = mkdtempSync(join(tmpdir(), "akash-home-daemon-")), port?: number): Promise<Daemon> {
+  const listen = `127.0.0.1:${port ?? (await freePort())}`;
+  const proc = Bun.spawn([requireBinary(X64), "agent", "--state-dir", stateDir, "--listen", listen], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  let out = "";
+  (async () => {
+    const reader = proc.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) out += r.value;
+  })();
+  const d: Daemon = { proc, stateDir, listen, stdout: () => out };
+  running.push(d);
+  for (let i = 0; i < 100 && !existsSync(join(stateDir, "akash-home.sock")); i++) await Bun.sleep(50);
+  return d;
+}
+
+async function status(stateDir: string) {
+  const r = await run(["status", "--json", "--state-dir", stateDir]);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+describe("the agent daemon", () => {
+  test("serves the page and the CLI, keeps the setup code out of its non-terminal output", async () => {
+    const d = await startDaemon();
+    const s = await status(d.stateDir);
+    expect(s.phase).toBe("setup");
+    expect(s.pageUrl).toBe(`http://${d.listen}`);
+    expect(s.setupCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    expect(d.stdout()).toContain(`setup page: http://${d.listen}`);
+    expect(d.stdout()).not.toContain(s.setupCode);
+    expect(statSync(d.stateDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(d.stateDir, "device-key.json")).mode & 0o777).toBe(0o600);
+    const page = await fetch(`http://${d.listen}/`, { redirect: "manual" });
+    expect(page.status).toBeLessThan(500);
+  });
+
+  test("runs the hardware check in a child process of its own binary on first start", async () => {
+    const d = await startDaemon();
+    let s = await status(d.stateDir);
+    for (let i = 0; i < 120 && !s.doctor; i++) {
+      await Bun.sleep(250);
+      s = await status(d.stateDir);
+    }
+    expect(s.doctor).not.toBeNull();
+    expect(existsSync(join(d.stateDir, "doctor.json"))).toBe(true);
+  }, 45_000);
+
+  test("stops cleanly on SIGTERM, removing its socket, and keeps its identity across restarts", async () => {
+    const d = await startDaemon();
+    const before = await status(d.stateDir);
+    d.proc.kill("SIGTERM");
+    expect(await d.proc.exited).toBe(0);
+    expect(existsSync(join(d.stateDir, "akash-home.sock"))).toBe(false);
+    const again = await startDaemon(d.stateDir);
+    expect((await status(again.stateDir)).deviceId).toBe(before.deviceId);
+  });
+
+  test("a corrupt state file is kept aside and the agent starts anyway", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "akash-home-daemon-"));
+    writeFileSync(join(stateDir, "state.json"), "\u0000garbage{");
+    const d = await startDaemon(stateDir);
+    expect((await status(d.stateDir)).setupStep).toBe("welcome");
+    expect(readdirSync(stateDir).some((n) => n.startsWith("state.json.bad-"))).toBe(true);
+  });
+
+  test("a second agent on a busy address fails with a clear message instead of a stack trace", async () => {
+    const first = await startDaemon();
+    const port = Number(first.listen.split(":")[1]);
+    const r = await run(["agent", "--state-dir", mkdtempSync(join(tmpdir(), "akash-home-daemon-")), "--listen", `127.0.0.1:${port}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("already in use");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("pause before joining is refused with what to do", async () => {
+    const d = await startDaemon();
+    const r = await run(["pause", "--state-dir", d.stateDir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("has not joined");
+    expect(r.stderr).toContain("fix: finish setup first");
+  });
+
+  test("up without a reachable registry walks the steps and says why it cannot join", async () => {
+    const d = await startDaemon();
+    const r = await run(["up", "--state-dir", d.stateDir, "--registry", "http://127.0.0.1:9", "--claim", "K7QX-3MPA", "--yes"]);
+    // Either the checks block this machine (small CI box) or the registry is unreachable; both say why.
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/registry not reachable|cannot join/);
+    expect(r.stderr).toContain("fix:");
+  }, 60_000);
+});
