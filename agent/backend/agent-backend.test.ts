@@ -76,6 +76,17 @@ describe("the wizard", () => {
     expect(reload().status().setupStep).toBe("claim");
   });
 
+  test("going back to the checks and on again does not move the wizard backwards", async () => {
+    const { backend } = ready();
+    await backend.runDoctor();
+    backend.acceptHardware();
+    await backend.bench.start(true);
+    backend.setClaim("K7QX-3MPA");
+    expect(backend.status().setupStep).toBe("region");
+    backend.acceptHardware();
+    expect(backend.status().setupStep).toBe("region");
+  });
+
   test("a failing benchmark is shown, not thrown at the page", async () => {
     const { backend } = testBackend({ doctor: () => sampleDoctorReport(), bench: () => { throw new Error("disk full"); } });
     await expect(backend.bench.start(true)).rejects.toThrow("disk full");

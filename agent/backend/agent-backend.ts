@@ -136,7 +136,7 @@ export class AgentBackend {
       const failing = report.checks.filter((c) => c.status === "fail" && c.blocking).map((c) => c.title);
       throw new StepError("hardware", `this machine cannot join yet: ${failing.join(", ")}`, "fix the failing checks, then run the checks again");
     }
-    this.update({ setupStep: "benchmark" });
+    this.update({ setupStep: this.later("benchmark") });
   }
 
   /** setRegistry stores a registry chosen on the page (only when none is configured) and checks it. */
@@ -187,6 +187,11 @@ export class AgentBackend {
     }
   }
 
+  /** regionChoice is what the owner chose on the region step ("auto" or a region id), or null before that. */
+  regionChoice(): string | null {
+    return this.state.regionChoice;
+  }
+
   /** chooseRegion records "auto" (nearest by measured round trip) or a region id. */
   chooseRegion(choice: string): void {
     this.update({ regionChoice: choice, setupStep: this.later("share") });
@@ -206,7 +211,7 @@ export class AgentBackend {
     onEvent({ type: "progress", step: "join", message: `checking in with ${this.registryUrl()}` });
     const reach = await this.checkRegistry();
     if (!reach.reachable) {
-      throw new StepError("join", `registry not reachable: ${reach.error}`, "check the registry address and this machine's internet connection, then join again");
+      throw new StepError("join", reach.error ?? "registry not reachable", "check the registry address and this machine's internet connection, then join again");
     }
     throw new StepError("join", `the registry at ${reach.url} does not accept device check-ins yet`, "wait for the registry to open check-ins; your settings are kept");
   }

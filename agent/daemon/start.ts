@@ -12,7 +12,7 @@ import { loadOrCreateDeviceKey } from "../state/device-key.ts";
 import { AgentBackend } from "../backend/agent-backend.ts";
 import { SetupGate } from "../backend/setup-gate.ts";
 import { loadBench } from "../bench/run-bench.ts";
-import { startLocalApi } from "../local-api/server.ts";
+import { socketIsLive, startLocalApi } from "../local-api/server.ts";
 import { createWebApp } from "../web/web-app.ts";
 import { createLogger } from "./logger.ts";
 import { runBenchChild, runDoctorChild } from "./self-exec.ts";
@@ -37,6 +37,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const log = createLogger("agent");
   mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
   chmodSync(opts.stateDir, 0o700);
+  // Before touching any state: a second agent on the same state dir would fight the first over it.
+  const socketPath = join(opts.stateDir, STATE_FILES.socket);
+  if (await socketIsLive(socketPath)) throw new Error(`another akash-home agent is already running with the state dir ${opts.stateDir}`);
 
   const { key, problem: keyProblem } = loadOrCreateDeviceKey(join(opts.stateDir, STATE_FILES.deviceKey));
   if (keyProblem) log("device key replaced", { problem: keyProblem });
@@ -77,16 +80,23 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   });
   const gate = new SetupGate();
 
-  const localApi = startLocalApi(join(opts.stateDir, STATE_FILES.socket), backend, gate, createLogger("localapi"));
   let web: { stop: () => void };
   try {
-    const app = createWebApp({ backend, gate, listen: opts.listen, log: createLogger("web") }).listen({ hostname, port });
+    const app = createWebApp({ backend, gate, listen: opts.listen, log: createLogger("web") }).listen({
+      hostname,
+      port,
+      // Elysia turns SO_REUSEPORT on by default; another process could then share our port and take
+      // half the page's connections. The page's port is ours alone.
+      reusePort: false,
+      // The page's forms are small; refuse big bodies, chunked ones too, before they are read.
+      maxRequestBodySize: 64 * 1024,
+    });
     web = { stop: () => void app.stop() };
   } catch (err) {
-    localApi.stop();
     const inUse = (err as { code?: string }).code === "EADDRINUSE" || /in use/i.test(String((err as Error).message));
     throw new Error(inUse ? `${opts.listen} is already in use; is another akash-home agent running? Pick another address with --listen` : `cannot serve the page on ${opts.listen}: ${(err as Error).message}`);
   }
+  const localApi = startLocalApi(socketPath, backend, gate, createLogger("localapi"));
 
   log("started", { version: BUILD.version, page: pageUrl, device: key.id });
   // The code opens the page; it goes to the terminal that started us, never into the JSON log.

@@ -94,7 +94,21 @@ export async function handleLocalApi(req: Request, backend: AgentBackend, gate: 
   }
 }
 
-/** startLocalApi listens on socketPath (mode 0600), replacing a stale socket left by a crash. */
+/** socketIsLive says whether an agent answers on socketPath; a socket file left by a crash does not. */
+export async function socketIsLive(socketPath: string): Promise<boolean> {
+  if (!existsSync(socketPath)) return false;
+  try {
+    await fetch(`http://${LOCAL_API_HOST}/`, { unix: socketPath, signal: AbortSignal.timeout(1000) } as RequestInit);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * startLocalApi listens on socketPath (mode 0600), replacing a stale socket left by a crash.
+ * The caller checks socketIsLive first: a live socket belongs to another agent and must not be taken.
+ */
 export function startLocalApi(socketPath: string, backend: AgentBackend, gate: SetupGate, log: (e: string, f?: Record<string, unknown>) => void) {
   if (existsSync(socketPath)) rmSync(socketPath);
   const server = Bun.serve({

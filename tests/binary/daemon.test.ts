@@ -100,6 +100,14 @@ describe("the agent daemon", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  test("a second agent on the same state dir refuses to start and leaves the first one working", async () => {
+    const first = await startDaemon();
+    const r = await run(["agent", "--state-dir", first.stateDir, "--listen", `127.0.0.1:${await freePort()}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("already running with the state dir");
+    expect((await status(first.stateDir)).phase).toBe("setup");
+  });
+
   test("pause before joining is refused with what to do", async () => {
     const d = await startDaemon();
     const r = await run(["pause", "--state-dir", d.stateDir]);

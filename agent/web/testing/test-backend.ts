@@ -1,0 +1,87 @@
+// Test support for agent/web (and tests/browser): a real AgentBackend over a temp-dir state file, with
+// the probe, benchmark and registry handed in, so a test decides what the machine and registry look like.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BenchResult, DoctorReport, RegionSummary, RegistryClient } from "../../../protocol/index.ts";
+import { RegistryUnreachable } from "../../../protocol/index.ts";
+import { AgentBackend } from "../../backend/agent-backend.ts";
+import type { BenchRunner } from "../../backend/bench-session.ts";
+import { SetupGate } from "../../backend/setup-gate.ts";
+import { AGENT_STATE_VERSION, AgentState, initialAgentState } from "../../state/agent-state.ts";
+import { JsonFile } from "../../state/json-file.ts";
+
+export interface TestBackendOptions {
+  /** The report the agent has from an earlier run; null = never checked. */
+  lastDoctor?: DoctorReport | null;
+  /** What running the checks gives; default: lastDoctor, or an error if there is none. */
+  runDoctor?: () => Promise<DoctorReport>;
+  lastBench?: BenchResult | null;
+  runBench?: BenchRunner;
+  /** State as saved before the agent started. */
+  state?: Partial<AgentState>;
+  configuredRegistry?: string | null;
+  /** The registry: a list of regions (reachable), "unreachable", or a client factory of the test's own. */
+  registry?: RegionSummary[] | "unreachable" | ((url: string) => RegistryClient);
+}
+
+export interface TestBackend {
+  backend: AgentBackend;
+  gate: SetupGate;
+  stateDir: string;
+  /** Everything the backend and the page logged, for tests that check what is (and is not) logged. */
+  logs: { event: string; fields?: Record<string, unknown> }[];
+  log: (event: string, fields?: Record<string, unknown>) => void;
+  cleanup(): void;
+}
+
+/** fakeRegistry answers like a registry with these regions, or like one that cannot be reached. */
+export function fakeRegistry(regions: RegionSummary[] | "unreachable"): (url: string) => RegistryClient {
+  return (url) => ({
+    baseUrl: url,
+    async health() {
+      if (regions === "unreachable") throw new RegistryUnreachable(`registry not reachable at ${url}: Unable to connect. Is the computer able to access the url?`);
+    },
+    async listRegions() {
+      if (regions === "unreachable") throw new RegistryUnreachable(`registry not reachable at ${url}: Unable to connect. Is the computer able to access the url?`);
+      return regions;
+    },
+  });
+}
+
+/** createTestBackend builds the backend the daemon would, from fakes and a fresh temp dir. */
+export function createTestBackend(opts: TestBackendOptions = {}): TestBackend {
+  const stateDir = mkdtempSync(join(tmpdir(), "akash-home-web-"));
+  const stateFile = new JsonFile(join(stateDir, "state.json"), AgentState, AGENT_STATE_VERSION);
+  if (opts.state) stateFile.write({ ...initialAgentState(), ...opts.state });
+  const logs: TestBackend["logs"] = [];
+  const log = (event: string, fields?: Record<string, unknown>) => void logs.push({ event, fields });
+  let lastBench = opts.lastBench ?? null;
+  const backend = new AgentBackend({
+    build: { version: "0.1.0-test", commit: "abc1234" },
+    device: { id: "dev-7f3k2m9q", publicKey: "pk" },
+    stateDir,
+    pageUrl: "http://127.0.0.1:7777",
+    configuredRegistry: opts.configuredRegistry ?? null,
+    store: { load: () => stateFile.read() ?? initialAgentState(), save: (s) => stateFile.write(s) },
+    runDoctor:
+      opts.runDoctor ??
+      (async () => {
+        if (!opts.lastDoctor) throw new Error("no probe in this test");
+        return opts.lastDoctor;
+      }),
+    lastDoctor: opts.lastDoctor ?? null,
+    runBench:
+      opts.runBench ??
+      (async () => {
+        throw new Error("no benchmark in this test");
+      }),
+    lastBench,
+    saveBench: (r) => {
+      lastBench = r;
+    },
+    registryClient: typeof opts.registry === "function" ? opts.registry : fakeRegistry(opts.registry ?? "unreachable"),
+    log,
+  });
+  return { backend, gate: new SetupGate(), stateDir, logs, log, cleanup: () => rmSync(stateDir, { recursive: true, force: true }) };
+}

@@ -1,0 +1,81 @@
+import type { Children } from "@kitajs/html";
+import type { AssetUrls } from "./asset-urls.ts";
+import { htmxConfigJson } from "./htmx-config.ts";
+
+export interface LayoutProps {
+  /** The page's own title; the product name is added. */
+  title: string;
+  assets: AssetUrls;
+  /** Shows "Sign out" when this browser holds a session. */
+  signedIn: boolean;
+  /** Footer line, e.g. the agent's version; plain text. */
+  footer?: string | null;
+  /**
+   * While something runs, browsers without JavaScript reload the page every refreshSeconds; with
+   * JavaScript the htmx partials poll instead and this does nothing.
+   */
+  refreshSeconds?: number | null;
+  children?: Children;
+}
+
+/** Layout is the whole HTML document around a page: head, header, main and footer. */
+export function Layout(props: LayoutProps): JSX.Element {
+  return (
+    "<!doctype html>" +
+    (
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="light dark" />
+          <meta name="referrer" content="same-origin" />
+          <meta name="htmx-config" content={htmxConfigJson} />
+          <title safe>{`${props.title} · Akash at Home`}</title>
+          <link rel="icon" type="image/svg+xml" href={props.assets.icon} />
+          <link rel="stylesheet" href={props.assets.css} />
+          <script src={props.assets.htmx} defer></script>
+          {props.refreshSeconds ? (
+            <noscript>
+              <meta http-equiv="refresh" content={String(props.refreshSeconds)} />
+            </noscript>
+          ) : (
+            ""
+          )}
+        </head>
+        <body hx-boost="true">
+          <a class="skip-link" href="#main">
+            Skip to content
+          </a>
+          <header class="site-header">
+            <div class="wrap site-header-inner">
+              <a class="brand" href="/">
+                <img src={props.assets.icon} alt="" width="28" height="28" />
+                <span>Akash at Home</span>
+              </a>
+              {props.signedIn ? (
+                <form method="post" action="/signout" class="signout">
+                  <button type="submit" class="button-link">
+                    Sign out
+                  </button>
+                </form>
+              ) : (
+                ""
+              )}
+            </div>
+          </header>
+          <main id="main" class="wrap" tabindex="-1">
+            {props.children}
+          </main>
+          <footer class="site-footer">
+            <div class="wrap">
+              <p>
+                This page is served by the agent on this computer and is reachable only from it.
+                {props.footer ? <span safe>{` ${props.footer}`}</span> : ""}
+              </p>
+            </div>
+          </footer>
+        </body>
+      </html>
+    )
+  );
+}
