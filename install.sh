@@ -309,6 +309,9 @@ StartLimitIntervalSec=0
 Type=simple
 ExecStart=$BIN_PATH agent
 EnvironmentFile=-$ENV_FILE
+# The agent idles for weeks doing little; JavaScriptCore's JIT compilers would add about 6 MB of memory
+# for no gain. It turns the JIT back on for the benchmark and probe it runs as child processes.
+Environment=BUN_JSC_useJIT=0
 Restart=on-failure
 # Back off from 5s to 2min between restarts (RestartSteps needs systemd 254; older ones keep 5s).
 RestartSec=5s

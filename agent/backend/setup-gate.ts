@@ -1,5 +1,3 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
-
 // The setup page is on loopback, but any local user or a browser tab on a hostile site could reach it.
 // A one-time code printed by the daemon proves the visitor can read the machine's admin output; it is
 // exchanged once for a session held in memory, which the page keeps in an HttpOnly SameSite=Strict cookie.
@@ -7,16 +5,18 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: it is typed by hand
 
 function randomCode(): string {
-  const bytes = randomBytes(8);
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
   let out = "";
   for (let i = 0; i < 8; i++) out += CODE_ALPHABET[bytes[i]! % CODE_ALPHABET.length];
   return `${out.slice(0, 4)}-${out.slice(4)}`;
 }
 
+/** sameText compares in time that does not depend on where the texts differ, so a guess learns nothing. */
 function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** SetupGate holds the one-time setup code and the page sessions it was exchanged for. */
@@ -56,7 +56,7 @@ export class SetupGate {
       return null;
     }
     this.code = null;
-    const token = randomBytes(32).toString("base64url");
+    const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
     this.sessions.set(token, this.now() + this.sessionTtlMs);
     return token;
   }

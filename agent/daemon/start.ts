@@ -13,9 +13,10 @@ import { AgentBackend } from "../backend/agent-backend.ts";
 import { SetupGate } from "../backend/setup-gate.ts";
 import { loadBench } from "../bench/run-bench.ts";
 import { socketIsLive, startLocalApi } from "../local-api/server.ts";
-import { createWebApp } from "../web/web-app.ts";
+import { assertLoopbackListen } from "../web/guard.ts";
 import { createLogger } from "./logger.ts";
 import { runBenchChild, runDoctorChild } from "./self-exec.ts";
+import { servePage } from "./page-server.ts";
 import type { Output } from "../cli/command.ts";
 
 export interface DaemonOptions {
@@ -41,7 +42,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const socketPath = join(opts.stateDir, STATE_FILES.socket);
   if (await socketIsLive(socketPath)) throw new Error(`another akash-home agent is already running with the state dir ${opts.stateDir}`);
 
-  const { key, problem: keyProblem } = loadOrCreateDeviceKey(join(opts.stateDir, STATE_FILES.deviceKey));
+  const { key, problem: keyProblem } = await loadOrCreateDeviceKey(join(opts.stateDir, STATE_FILES.deviceKey));
   if (keyProblem) log("device key replaced", { problem: keyProblem });
 
   const stateFile = new JsonFile(join(opts.stateDir, STATE_FILES.state), AgentState, AGENT_STATE_VERSION);
@@ -80,18 +81,20 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   });
   const gate = new SetupGate();
 
+  assertLoopbackListen(opts.listen);
+  const webLog = createLogger("web");
   let web: { stop: () => void };
   try {
-    const app = createWebApp({ backend, gate, listen: opts.listen, log: createLogger("web") }).listen({
+    web = servePage({
       hostname,
       port,
-      // Elysia turns SO_REUSEPORT on by default; another process could then share our port and take
-      // half the page's connections. The page's port is ours alone.
-      reusePort: false,
-      // The page's forms are small; refuse big bodies, chunked ones too, before they are read.
-      maxRequestBodySize: 64 * 1024,
+      load: async () => {
+        const { createWebApp } = await import("../web/web-app.ts");
+        const app = createWebApp({ backend, gate, listen: opts.listen, log: webLog });
+        return (req) => app.handle(req);
+      },
+      onError: (err) => webLog("page error", { error: (err as Error)?.message ?? String(err) }),
     });
-    web = { stop: () => void app.stop() };
   } catch (err) {
     const inUse = (err as { code?: string }).code === "EADDRINUSE" || /in use/i.test(String((err as Error).message));
     throw new Error(inUse ? `${opts.listen} is already in use; is another akash-home agent running? Pick another address with --listen` : `cannot serve the page on ${opts.listen}: ${(err as Error).message}`);

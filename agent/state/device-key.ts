@@ -1,8 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import * as v from "valibot";
 import { JsonFile } from "./json-file.ts";
 
+// WebCrypto rather than node:crypto: the agent runs for weeks, and loading node:crypto alone costs it
+// about 6 MB of memory; the WebCrypto Ed25519 it needs is built into the runtime.
+
 const StoredKey = v.object({ privateKeyPkcs8: v.string(), createdAt: v.string() });
+const ED25519 = { name: "Ed25519" } as const;
 
 /** DeviceKey is the device's Ed25519 identity: made once, kept 0600, never leaves the machine. */
 export interface DeviceKey {
@@ -10,7 +13,7 @@ export interface DeviceKey {
   id: string;
   /** Raw 32-byte public key, base64url. */
   publicKey: string;
-  sign(data: Uint8Array): Uint8Array;
+  sign(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array>;
 }
 
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
@@ -33,32 +36,35 @@ function base32(bytes: Uint8Array): string {
 
 /** deviceIdFor is "ah-" and 16 base32 characters of SHA-256(public key): a valid Kubernetes node name. */
 export function deviceIdFor(rawPublicKey: Uint8Array): string {
-  return "ah-" + base32(createHash("sha256").update(rawPublicKey).digest().subarray(0, 10));
+  const digest = new Bun.CryptoHasher("sha256").update(rawPublicKey).digest();
+  return "ah-" + base32(digest.subarray(0, 10));
 }
 
-function fromPrivate(priv: KeyObject): DeviceKey {
-  const jwk = createPublicKey(priv).export({ format: "jwk" });
+async function fromPkcs8(pkcs8: Uint8Array<ArrayBuffer>): Promise<DeviceKey> {
+  const priv = await crypto.subtle.importKey("pkcs8", pkcs8, ED25519, true, ["sign"]);
+  // A private JWK carries the public half as x; no separate public key needs storing.
+  const jwk = await crypto.subtle.exportKey("jwk", priv);
   const raw = Buffer.from(jwk.x!, "base64url");
   return {
     id: deviceIdFor(raw),
     publicKey: raw.toString("base64url"),
-    sign: (data) => sign(null, data, priv),
+    sign: async (data) => new Uint8Array(await crypto.subtle.sign(ED25519, priv, data)),
   };
 }
 
 /** loadOrCreateDeviceKey reads the key file, or makes a new key when there is none (or it was unusable). */
-export function loadOrCreateDeviceKey(path: string): { key: DeviceKey; problem: string | null } {
+export async function loadOrCreateDeviceKey(path: string): Promise<{ key: DeviceKey; problem: string | null }> {
   const file = new JsonFile(path, StoredKey, 1);
   const stored = file.read();
   if (stored) {
     try {
-      return { key: fromPrivate(createPrivateKey({ key: Buffer.from(stored.privateKeyPkcs8, "base64"), format: "der", type: "pkcs8" })), problem: null };
+      return { key: await fromPkcs8(new Uint8Array(Buffer.from(stored.privateKeyPkcs8, "base64"))), problem: null };
     } catch {
       file.lastProblem = `${path} holds no usable Ed25519 key; made a new one`;
     }
   }
-  const { privateKey } = generateKeyPairSync("ed25519");
-  const der = privateKey.export({ format: "der", type: "pkcs8" });
-  file.write({ privateKeyPkcs8: Buffer.from(der).toString("base64"), createdAt: new Date().toISOString() });
-  return { key: fromPrivate(privateKey), problem: file.lastProblem };
+  const pair = (await crypto.subtle.generateKey(ED25519, true, ["sign", "verify"])) as CryptoKeyPair;
+  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", pair.privateKey));
+  file.write({ privateKeyPkcs8: Buffer.from(pkcs8).toString("base64"), createdAt: new Date().toISOString() });
+  return { key: await fromPkcs8(pkcs8), problem: file.lastProblem };
 }

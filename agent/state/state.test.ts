@@ -68,29 +68,30 @@ describe("versioned state files", () => {
 });
 
 describe("device key", () => {
-  test("is made once, kept 0600 and stable across restarts", () => {
+  test("is made once, kept 0600 and stable across restarts", async () => {
     const path = join(dir, "device-key.json");
-    const first = loadOrCreateDeviceKey(path).key;
-    const second = loadOrCreateDeviceKey(path).key;
+    const first = (await loadOrCreateDeviceKey(path)).key;
+    const second = (await loadOrCreateDeviceKey(path)).key;
     expect(second.id).toBe(first.id);
     expect(second.publicKey).toBe(first.publicKey);
     expect(mode(path)).toBe(0o600);
     expect(first.id).toMatch(/^ah-[a-z2-7]{16}$/);
   });
-  test("signs with Ed25519 under its public key", () => {
-    const { key } = loadOrCreateDeviceKey(join(dir, "k.json"));
+  test("signs with Ed25519 under its public key", async () => {
+    const { key } = await loadOrCreateDeviceKey(join(dir, "k.json"));
     const msg = new TextEncoder().encode("hello");
     const pub = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: key.publicKey }, format: "jwk" });
-    expect(verify(null, msg, pub, key.sign(msg))).toBe(true);
-    expect(verify(null, new TextEncoder().encode("other"), pub, key.sign(msg))).toBe(false);
+    const signature = await key.sign(msg);
+    expect(verify(null, msg, pub, signature)).toBe(true);
+    expect(verify(null, new TextEncoder().encode("other"), pub, signature)).toBe(false);
   });
-  test("two machines get different ids", () => {
-    expect(loadOrCreateDeviceKey(join(dir, "a.json")).key.id).not.toBe(loadOrCreateDeviceKey(join(dir, "b.json")).key.id);
+  test("two machines get different ids", async () => {
+    expect((await loadOrCreateDeviceKey(join(dir, "a.json"))).key.id).not.toBe((await loadOrCreateDeviceKey(join(dir, "b.json"))).key.id);
   });
-  test("a corrupt key file is kept aside and a new key is made", () => {
+  test("a corrupt key file is kept aside and a new key is made", async () => {
     const path = join(dir, "device-key.json");
     writeFileSync(path, "garbage");
-    const { key, problem } = loadOrCreateDeviceKey(path);
+    const { key, problem } = await loadOrCreateDeviceKey(path);
     expect(key.id).toMatch(/^ah-/);
     expect(problem).toContain("is not valid JSON");
     expect(readdirSync(dir).some((n) => n.startsWith("device-key.json.bad-"))).toBe(true);

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { Elysia } from "elysia";
 import { STATIC_ASSETS, type StaticAsset } from "../../ui/static/static-assets.ts";
 import type { AssetUrls } from "../../ui/kit/index.ts";
@@ -8,7 +7,7 @@ import { ASSET_CACHE_CONTROL } from "./guard.ts";
 // new one the moment an updated agent serves different bytes.
 
 function fingerprinted(asset: StaticAsset): string {
-  const hash = createHash("sha256").update(asset.body).digest("hex").slice(0, 12);
+  const hash = new Bun.CryptoHasher("sha256").update(asset.body).digest("hex").slice(0, 12);
   const dot = asset.name.indexOf(".");
   return `/static/${asset.name.slice(0, dot)}.${hash}${asset.name.slice(dot)}`;
 }
