@@ -18,13 +18,13 @@ if (!existsSync(binary)) throw new Error(`${binary} is missing: run ./scripts/bu
 
 // A registry stand-in on loopback: three regions whose probes answer, and a 64 MB download.
 const blob = new Uint8Array(64 * 2 ** 20);
-const registry = Bun.serve({
+const registry: ReturnType<typeof Bun.serve> = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
-  fetch(req) {
+  fetch(req): Response {
     const { pathname } = new URL(req.url);
     if (pathname === "/api/v1/regions") {
-      const region = (id: string) => ({ id, name: id, locationRegion: "na-us-west", probeUrl: `${registry.url.origin}/probe/${id}`, status: "active", full: false });
+      const region = (id: string): Record<string, unknown> => ({ id, name: id, locationRegion: "na-us-west", probeUrl: `${registry.url.origin}/probe/${id}`, status: "active", full: false });
       return Response.json({ regions: ["a", "b", "c"].map(region) });
     }
     if (pathname.startsWith("/probe/")) return new Response("ok");
