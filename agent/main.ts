@@ -5,6 +5,7 @@ import { configFlag, helpFlag } from "./config/common-flags.ts";
 import { EXIT, type Command, type Output } from "./cli/command.ts";
 import { COMMANDS, findCommand } from "./cli/commands.ts";
 import { helpText, commandHelp } from "./cli/help.ts";
+import { isTerminal, writeStderr, writeStdout } from "./daemon/console-streams.ts";
 
 function readConfigFile(path: string, explicit: boolean): Record<string, unknown> {
   if (!existsSync(path)) {
@@ -60,9 +61,9 @@ export async function runCli(argv: string[], io: Output, env: NodeJS.ProcessEnv 
 
 if (import.meta.main) {
   const io: Output = {
-    out: (t) => void process.stdout.write(t),
-    err: (t) => void process.stderr.write(t),
-    isTty: Boolean(process.stdout.isTTY),
+    out: writeStdout,
+    err: writeStderr,
+    isTty: isTerminal(1),
   };
   const code = await runCli(process.argv.slice(2), io);
   // The daemon keeps running on its own; every other command ends here.

@@ -1,12 +1,6 @@
 // `akash-home bench`: measure this device and save the result. Works without a daemon; the daemon runs
 // `akash-home bench --progress` as a child process and reads its NDJSON lines.
 import { stateDirFlag, jsonFlag, registryFlag } from "../config/common-flags.ts";
-import { runBench, saveBench } from "../bench/run-bench.ts";
-import { benchFile } from "../bench/bench-file.ts";
-import { checkWritable } from "../bench/disk-bench.ts";
-import { formatBench } from "../bench/format-bench.ts";
-import { networkTargets } from "../bench/registry-targets.ts";
-import { nvidiaGpuBench } from "../bench/nvidia-gpu-bench.ts";
 import { EXIT, type Command } from "./command.ts";
 
 export const benchCommand: Command = {
@@ -21,6 +15,15 @@ export const benchCommand: Command = {
     { name: "progress", kind: "boolean", help: "print each progress event as one JSON line on stdout, then the result as the last line", default: false },
   ],
   async run({ values, io }) {
+    // Loaded on use: every command shares one binary, and the agent daemon must not carry the benchmark.
+    const [{ runBench, saveBench }, { benchFile }, { checkWritable }, { formatBench }, { networkTargets }, { nvidiaGpuBench }] = await Promise.all([
+      import("../bench/run-bench.ts"),
+      import("../bench/bench-file.ts"),
+      import("../bench/disk-bench.ts"),
+      import("../bench/format-bench.ts"),
+      import("../bench/registry-targets.ts"),
+      import("../bench/nvidia-gpu-bench.ts"),
+    ]);
     const stateDir = values["state-dir"] as string;
     const registry = (values.registry as string | undefined) ?? null;
     const quick = values.quick === true;

@@ -1,8 +1,10 @@
+import { isTerminal, writeStderr } from "./console-streams.ts";
+
 /** Log writes one event: JSON lines for journald and files, a short readable line on a terminal. */
 export type Log = (event: string, fields?: Record<string, unknown>) => void;
 
 /** createLogger makes a Log for one subsystem. Callers never pass secrets: log changes, not contents. */
-export function createLogger(subsystem: string, write: (line: string) => void = (l) => void process.stderr.write(l), tty = Boolean(process.stderr.isTTY)): Log {
+export function createLogger(subsystem: string, write: (line: string) => void = writeStderr, tty = isTerminal(2)): Log {
   return (event, fields = {}) => {
     if (tty) {
       const extra = Object.entries(fields).map(([k, val]) => `${k}=${typeof val === "string" ? val : JSON.stringify(val)}`);

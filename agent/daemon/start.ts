@@ -11,7 +11,7 @@ import { JsonFile } from "../state/json-file.ts";
 import { loadOrCreateDeviceKey } from "../state/device-key.ts";
 import { AgentBackend } from "../backend/agent-backend.ts";
 import { SetupGate } from "../backend/setup-gate.ts";
-import { loadBench } from "../bench/run-bench.ts";
+import { loadBench } from "../bench/bench-file.ts";
 import { socketIsLive, startLocalApi } from "../local-api/server.ts";
 import { assertLoopbackListen } from "../web/guard.ts";
 import { createLogger } from "./logger.ts";

@@ -376,7 +376,7 @@ describe("join", () => {
     const done = await html(client.get("/join/progress"));
     expect(done).not.toContain("hx-trigger");
     expect(done).toContain("Joining did not finish");
-    expect(done).toContain("Registry not reachable: registry not reachable at http://127.0.0.1:9");
+    expect(done).toContain("Registry not reachable at http://127.0.0.1:9");
     expect(done).toContain("Check the registry address and this machine&#x27;s internet connection, then join again.");
     expect(done).toContain("checking in with http://127.0.0.1:9");
     expect(done).toContain("Try joining again");

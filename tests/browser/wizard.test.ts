@@ -48,7 +48,11 @@ async function newPage(size: { width: number; height: number }): Promise<{ conte
     if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) browserProblems.push(`console: ${m.text()}`);
   });
   page.on("pageerror", (e) => browserProblems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => browserProblems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on("requestfailed", (r) => {
+    // A request the browser itself cancelled because the test navigated on is not the page's fault.
+    if (r.failure()?.errorText === "net::ERR_ABORTED") return;
+    browserProblems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   return { context, page };
 }
 
