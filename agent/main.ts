@@ -27,12 +27,13 @@ export async function runCli(argv: string[], io: Output, env: NodeJS.ProcessEnv 
   let command: Command | undefined;
   try {
     const first = argv[0];
-    const name = first === undefined || first.startsWith("-") ? "agent" : first;
-    const rest = first === undefined || first.startsWith("-") ? argv : argv.slice(1);
-    if (name === "--help" || name === "-h") {
+    if (first === "--help" || first === "-h") {
       io.out(helpText());
       return EXIT.ok;
     }
+    // No command, or flags only, means the agent: what the systemd unit and a bare `akash-home` run.
+    const name = first === undefined || first.startsWith("-") ? "agent" : first;
+    const rest = first === undefined || first.startsWith("-") ? argv : argv.slice(1);
     command = findCommand(name);
     if (!command) {
       io.err(`error: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")} (see "akash-home help")\n`);
@@ -66,6 +67,6 @@ if (import.meta.main) {
     isTty: isTerminal(1),
   };
   const code = await runCli(process.argv.slice(2), io);
-  // The daemon keeps running on its own; every other command ends here.
+  // runCli returns when the command is done; for the agent, when it was told to stop.
   process.exitCode = code;
 }
