@@ -38,5 +38,7 @@ export const AgentStatus = v.object({
   share: v.nullable(ShareSettings),
   doctor: v.nullable(v.object({ at: v.string(), ready: v.boolean(), failing: v.number(), warnings: v.number() })),
   bench: v.nullable(v.object({ at: v.string(), quick: v.boolean(), singleCore: v.number(), multiCore: v.number() })),
+  /** What the agent had to repair on its own at start (a corrupt state file set aside, a new key made). */
+  notices: v.array(v.string()),
 });
 export type AgentStatus = v.InferOutput<typeof AgentStatus>;

@@ -1,8 +1,24 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sampleBenchResult, sampleDoctorReport } from "../../tests/fixtures/reports.ts";
 import { StepError } from "./step-error.ts";
-import { testBackend } from "./test-backend.ts";
-import type { UpEvent } from "../../protocol/index.ts";
+import { createTestBackend, type TestBackendOptions } from "./testing/test-backend.ts";
+import { createRegistryClient, type BenchResult, type DoctorReport, type UpEvent } from "../../protocol/index.ts";
+
+/** testBackend: a backend whose probe and benchmark give these results, talking HTTP to real registries. */
+function testBackend(opts: { doctor: () => DoctorReport; bench: () => BenchResult } & TestBackendOptions) {
+  const { doctor, bench, ...rest } = opts;
+  const options: TestBackendOptions = {
+    runDoctor: async () => doctor(),
+    runBench: async (quick, onProgress) => {
+      onProgress({ step: "cpu-single", fraction: 0.1, message: "CPU, one core" });
+      return { ...bench(), quick };
+    },
+    registry: (url) => createRegistryClient(url, 1000),
+    ...rest,
+  };
+  const t = createTestBackend(options);
+  return { ...t, reload: () => createTestBackend({ ...options, stateDir: t.stateDir }).backend };
+}
 
 let registry: ReturnType<typeof Bun.serve>;
 let closedPort: number;
@@ -113,7 +129,7 @@ describe("the registry", () => {
   });
 
   test("a registry set by flag or env cannot be changed from the page", async () => {
-    const { backend } = testBackend({ doctor: () => sampleDoctorReport(), bench: () => sampleBenchResult(), overrides: { configuredRegistry: "https://configured.example" } });
+    const { backend } = testBackend({ doctor: () => sampleDoctorReport(), bench: () => sampleBenchResult(), configuredRegistry: "https://configured.example" });
     const err = await stepError(() => backend.setRegistry("https://other.example"));
     expect(err.message).toContain("https://configured.example");
     expect(backend.registryUrl()).toBe("https://configured.example");
@@ -165,6 +181,14 @@ describe("joining", () => {
   });
 });
 
+describe("start-up notices", () => {
+  test("what the daemon repaired is in the status until the next start", () => {
+    const { backend } = testBackend({ doctor: () => sampleDoctorReport(), bench: () => sampleBenchResult(), startupNotices: ["state.json was corrupt; kept it aside"] });
+    expect(backend.status().notices).toEqual(["state.json was corrupt; kept it aside"]);
+    expect(ready().backend.status().notices).toEqual([]);
+  });
+});
+
 describe("pause, resume, leave", () => {
   test("a device that has not joined cannot be paused", async () => {
     const err = await stepError(() => ready().backend.pause());
@@ -175,6 +199,6 @@ describe("pause, resume, leave", () => {
     backend.setClaim("K7QX-3MPA");
     const s = backend.down();
     expect(s.claimed).toBe(false);
-    expect(s.deviceId).toBe("ah-testdevice000000");
+    expect(s.deviceId).toBe("dev-7f3k2m9q");
   });
 });

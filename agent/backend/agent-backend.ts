@@ -28,6 +28,8 @@ export interface BackendDeps {
   lastBench: BenchResult | null;
   saveBench: (r: BenchResult) => void;
   registryClient: (url: string) => RegistryClient;
+  /** Problems the daemon repaired while starting, shown to the owner until the next start. */
+  startupNotices?: string[];
   log: (event: string, fields?: Record<string, unknown>) => void;
   now?: () => Date;
 }
@@ -95,6 +97,7 @@ export class AgentBackend {
         ? { at: d.at, ready: d.ready, failing: d.checks.filter((c) => c.status === "fail").length, warnings: d.checks.filter((c) => c.status === "warn").length }
         : null,
       bench: b ? { at: b.startedAt, quick: b.quick, singleCore: b.cpu.singleCore, multiCore: b.cpu.multiCore } : null,
+      notices: this.deps.startupNotices ?? [],
     };
   }
 

@@ -27,6 +27,7 @@ export function statusText(s: AgentStatus, setupCode?: string | null): string {
     `Page:      ${s.pageUrl}`,
   ];
   if (setupCode) lines.push(`Setup code: ${setupCode}`);
+  for (const n of s.notices) lines.push(`Notice:    ${n}`);
   lines.push(`Agent:     ${s.version} (${s.commit})`);
   return lines.join("\n") + "\n";
 }

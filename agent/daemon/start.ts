@@ -3,7 +3,7 @@
 import { mkdirSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { createRegistryClient, type BenchResult, type DoctorReport } from "../../protocol/index.ts";
-import { DoctorReport as DoctorReportSchema } from "../../protocol/index.ts";
+import { BenchResult as BenchResultSchema, DoctorReport as DoctorReportSchema } from "../../protocol/index.ts";
 import { BUILD } from "../build-info.ts";
 import { STATE_FILES } from "../config/paths.ts";
 import { AGENT_STATE_VERSION, AgentState, initialAgentState } from "../state/agent-state.ts";
@@ -11,7 +11,6 @@ import { JsonFile } from "../state/json-file.ts";
 import { loadOrCreateDeviceKey } from "../state/device-key.ts";
 import { AgentBackend } from "../backend/agent-backend.ts";
 import { SetupGate } from "../backend/setup-gate.ts";
-import { loadBench } from "../bench/bench-file.ts";
 import { socketIsLive, startLocalApi } from "../local-api/server.ts";
 import { assertLoopbackListen } from "../web/guard.ts";
 import { createLogger } from "./logger.ts";
@@ -42,20 +41,31 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const socketPath = join(opts.stateDir, STATE_FILES.socket);
   if (await socketIsLive(socketPath)) throw new Error(`another akash-home agent is already running with the state dir ${opts.stateDir}`);
 
+  // What had to be repaired on the way up is logged and shown to the owner on the page and in `status`.
+  const notices: string[] = [];
+  const notice = (event: string, problem: string | null) => {
+    if (!problem) return;
+    log(event, { problem });
+    notices.push(problem);
+  };
   const { key, problem: keyProblem } = await loadOrCreateDeviceKey(join(opts.stateDir, STATE_FILES.deviceKey));
-  if (keyProblem) log("device key replaced", { problem: keyProblem });
+  notice("device key replaced", keyProblem);
 
   const stateFile = new JsonFile(join(opts.stateDir, STATE_FILES.state), AgentState, AGENT_STATE_VERSION);
   const store = {
     load: () => {
       const loaded = stateFile.read();
-      if (stateFile.lastProblem) log("state file set aside", { problem: stateFile.lastProblem });
+      notice("state file set aside", stateFile.lastProblem);
       return loaded ?? initialAgentState();
     },
     save: (s: AgentState) => stateFile.write(s),
   };
   const doctorFile = new JsonFile(join(opts.stateDir, STATE_FILES.doctor), DoctorReportSchema, 1);
   const lastDoctor = doctorFile.read();
+  notice("hardware report set aside", doctorFile.lastProblem);
+  const benchFile = new JsonFile(join(opts.stateDir, STATE_FILES.bench), BenchResultSchema, 1);
+  const lastBench = benchFile.read();
+  notice("benchmark result set aside", benchFile.lastProblem);
 
   const { hostname, port } = splitListen(opts.listen);
   const pageUrl = `http://${opts.listen}`;
@@ -73,10 +83,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     },
     lastDoctor,
     runBench: (quick, onProgress): Promise<BenchResult> => runBenchChild(opts.stateDir, quick, backend.registryUrl(), onProgress),
-    lastBench: loadBench(opts.stateDir),
+    lastBench,
     // The bench child process saved the result to the state dir already.
     saveBench: () => {},
     registryClient: (url) => createRegistryClient(url),
+    startupNotices: notices,
     log: createLogger("backend"),
   });
   const gate = new SetupGate();

@@ -2,7 +2,12 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { sampleBenchResult, sampleDoctorReport } from "../../tests/fixtures/reports.ts";
-import { testBackend } from "../backend/test-backend.ts";
+import { createTestBackend } from "../backend/testing/test-backend.ts";
+import type { BenchResult, DoctorReport } from "../../protocol/index.ts";
+
+function testBackend(opts: { doctor: () => DoctorReport; bench: () => BenchResult }) {
+  return createTestBackend({ runDoctor: async () => opts.doctor(), runBench: async () => opts.bench() });
+}
 import { SetupGate } from "../backend/setup-gate.ts";
 import { handleLocalApi, startLocalApi } from "./server.ts";
 import { DaemonNotRunning, LocalApiError, LocalClient } from "./client.ts";

@@ -4,7 +4,7 @@ import { CONTENT_SECURITY_POLICY } from "./guard.ts";
 import { SESSION_COOKIE } from "./session-cookie.ts";
 import { ASSET_URLS } from "./static-routes.ts";
 import { ORIGIN, PageClient } from "./testing/page-client.ts";
-import { createTestBackend, type TestBackend } from "./testing/test-backend.ts";
+import { createTestBackend, type TestBackend } from "../backend/testing/test-backend.ts";
 import { createWebApp } from "./web-app.ts";
 
 let t: TestBackend;

@@ -21,5 +21,5 @@ export interface WebContext {
 /** pageContext is what every signed-in page shows around its content. */
 export function pageContext(web: WebContext): PageContext {
   const s = web.backend.status();
-  return { assets: web.assets, signedIn: true, reached: s.setupStep, footer: `Agent ${s.version}.` };
+  return { assets: web.assets, signedIn: true, reached: s.setupStep, footer: `Agent ${s.version}.`, notices: s.notices };
 }

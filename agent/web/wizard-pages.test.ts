@@ -4,7 +4,7 @@ import { BenchProgress, ShareSettings, type BenchResult, type RegionSummary } fr
 import { RTX_4090, sampleBenchResult, sampleDoctorReport } from "../../tests/fixtures/reports.ts";
 import type { AgentState } from "../state/agent-state.ts";
 import { PageClient } from "./testing/page-client.ts";
-import { createTestBackend, type TestBackend, type TestBackendOptions } from "./testing/test-backend.ts";
+import { createTestBackend, type TestBackend, type TestBackendOptions } from "../backend/testing/test-backend.ts";
 import { createWebApp } from "./web-app.ts";
 
 const XSS = `<img src=x onerror=alert(1)>`;
@@ -147,6 +147,18 @@ describe("hardware and checks", () => {
     expect(page).toContain("The checks could not run");
     expect(page).toContain("Systeminformation crashed.");
     expect(page).toContain("Check this computer");
+  });
+});
+
+describe("start-up notices", () => {
+  test("what the agent repaired at start shows on every step, as text", async () => {
+    const client = await at("claim", { lastDoctor: sampleDoctorReport(), lastBench: sampleBenchResult(), startupNotices: [`state.json ${XSS} was set aside`] });
+    for (const path of ["/hardware", "/claim"]) {
+      const page = await html(client.get(path));
+      expect(page).toContain("The agent repaired something on its own");
+      expect(page).toContain(XSS_ESCAPED);
+      expect(page).not.toContain("<img src=x");
+    }
   });
 });
 

@@ -87,8 +87,13 @@ describe("the agent daemon", () => {
     const stateDir = mkdtempSync(join(tmpdir(), "akash-home-daemon-"));
     writeFileSync(join(stateDir, "state.json"), "\u0000garbage{");
     const d = await startDaemon(stateDir);
-    expect((await status(d.stateDir)).setupStep).toBe("welcome");
+    const s = await status(d.stateDir);
+    expect(s.setupStep).toBe("welcome");
     expect(readdirSync(stateDir).some((n) => n.startsWith("state.json.bad-"))).toBe(true);
+    // The owner is told, in `status` and on the page, not only in the log.
+    expect(s.notices.join("\n")).toMatch(/state\.json is not valid JSON .* kept it as .*state\.json\.bad-/);
+    const text = await run(["status", "--state-dir", stateDir]);
+    expect(text.stdout).toContain("Notice:    ");
   });
 
   test("a second agent on a busy address fails with a clear message instead of a stack trace", async () => {

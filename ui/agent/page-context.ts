@@ -9,4 +9,6 @@ export interface PageContext {
   reached: SetupStep;
   /** A short line for the footer, e.g. the agent version. */
   footer: string | null;
+  /** What the agent repaired on its own at start; shown on every page until the next start. */
+  notices: string[];
 }

@@ -1,6 +1,6 @@
 import type { Children } from "@kitajs/html";
 import type { SetupStep } from "../../protocol/index.ts";
-import { Layout, StepIndicator } from "../kit/index.ts";
+import { Alert, Layout, StepIndicator } from "../kit/index.ts";
 import type { PageContext } from "./page-context.ts";
 import { previousStep, STEP_LABELS, stepItems, stepPath } from "./wizard-steps.ts";
 
@@ -29,6 +29,18 @@ export function WizardPage(p: WizardPageProps): JSX.Element {
           ""
         )}
       </div>
+      {p.ctx.notices.length ? (
+        <Alert tone="warning" title="The agent repaired something on its own">
+          <ul>
+            {p.ctx.notices.map((n) => (
+              <li safe>{n}</li>
+            ))}
+          </ul>
+          <p>Your settings for anything not listed are kept. Nothing needs doing unless a step below says so.</p>
+        </Alert>
+      ) : (
+        ""
+      )}
       {p.children}
       {back && back !== "welcome" && p.step !== "dashboard" ? (
         <p class="back">

@@ -1,13 +1,13 @@
-// Test support for agent/web (and tests/browser): a real AgentBackend over a temp-dir state file, with
+// Test support for the backend, its local API and its page (and tests/browser): a real AgentBackend over a temp-dir state file, with
 // the probe, benchmark and registry handed in, so a test decides what the machine and registry look like.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchResult, DoctorReport, RegionSummary, RegistryClient } from "../../../protocol/index.ts";
 import { RegistryUnreachable } from "../../../protocol/index.ts";
-import { AgentBackend } from "../../backend/agent-backend.ts";
-import type { BenchRunner } from "../../backend/bench-session.ts";
-import { SetupGate } from "../../backend/setup-gate.ts";
+import { AgentBackend } from "../agent-backend.ts";
+import type { BenchRunner } from "../bench-session.ts";
+import { SetupGate } from "../setup-gate.ts";
 import { AGENT_STATE_VERSION, AgentState, initialAgentState } from "../../state/agent-state.ts";
 import { JsonFile } from "../../state/json-file.ts";
 
@@ -23,6 +23,10 @@ export interface TestBackendOptions {
   configuredRegistry?: string | null;
   /** The registry: a list of regions (reachable), "unreachable", or a client factory of the test's own. */
   registry?: RegionSummary[] | "unreachable" | ((url: string) => RegistryClient);
+  /** Reuse a state dir, as a restarted agent does; default: a fresh temp dir. */
+  stateDir?: string;
+  /** What the daemon repaired on its way up. */
+  startupNotices?: string[];
 }
 
 export interface TestBackend {
@@ -51,7 +55,7 @@ export function fakeRegistry(regions: RegionSummary[] | "unreachable"): (url: st
 
 /** createTestBackend builds the backend the daemon would, from fakes and a fresh temp dir. */
 export function createTestBackend(opts: TestBackendOptions = {}): TestBackend {
-  const stateDir = mkdtempSync(join(tmpdir(), "akash-home-web-"));
+  const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "akash-home-backend-"));
   const stateFile = new JsonFile(join(stateDir, "state.json"), AgentState, AGENT_STATE_VERSION);
   if (opts.state) stateFile.write({ ...initialAgentState(), ...opts.state });
   const logs: TestBackend["logs"] = [];
@@ -82,6 +86,7 @@ export function createTestBackend(opts: TestBackendOptions = {}): TestBackend {
     },
     registryClient: typeof opts.registry === "function" ? opts.registry : fakeRegistry(opts.registry ?? "unreachable"),
     log,
+    startupNotices: opts.startupNotices,
   });
   return { backend, gate: new SetupGate(), stateDir, logs, log, cleanup: () => rmSync(stateDir, { recursive: true, force: true }) };
 }
