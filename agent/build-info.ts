@@ -7,3 +7,9 @@ export const BUILD = {
   version: typeof AKASH_HOME_VERSION === "string" ? AKASH_HOME_VERSION : "0.0.0-dev",
   commit: typeof AKASH_HOME_COMMIT === "string" ? AKASH_HOME_COMMIT : "dev",
 } as const;
+
+/** isCompiledBinary says whether this is the `bun build --compile` binary rather than a source run. */
+export function isCompiledBinary(): boolean {
+  // Compiled binaries load their modules from Bun's embedded file system.
+  return Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/");
+}

@@ -19,6 +19,9 @@ function sameText(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** SESSION_TTL_MS is how long a page session lasts before the code must be typed again. */
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
 /** SetupGate holds the one-time setup code and the page sessions it was exchanged for. */
 export class SetupGate {
   private code: string | null;
@@ -26,7 +29,7 @@ export class SetupGate {
   private failures = 0;
 
   constructor(
-    private readonly sessionTtlMs = 12 * 60 * 60 * 1000,
+    private readonly sessionTtlMs = SESSION_TTL_MS,
     private readonly now: () => number = Date.now,
   ) {
     this.code = randomCode();

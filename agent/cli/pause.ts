@@ -1,32 +1,15 @@
-import { jsonFlag, stateDirFlag } from "../config/common-flags.ts";
-import { EXIT, type Command } from "./command.ts";
-import { withDaemon } from "./daemon-call.ts";
-import { statusText } from "./status-text.ts";
+import { daemonActionCommand } from "./daemon-action.ts";
 
-export const pauseCommand: Command = {
+export const pauseCommand = daemonActionCommand({
   name: "pause",
   summary: "stop taking new workloads (running ones finish)",
-  usage: "akash-home pause [--json]",
-  flags: [stateDirFlag, jsonFlag],
-  run({ values, io }) {
-    return withDaemon(values["state-dir"] as string, io, async (client) => {
-      const status = await client.pause();
-      io.out(values.json ? JSON.stringify(status, null, 2) + "\n" : `Paused.\n${statusText(status)}`);
-      return EXIT.ok;
-    });
-  },
-};
+  done: "Paused.",
+  act: (client) => client.pause(),
+});
 
-export const resumeCommand: Command = {
+export const resumeCommand = daemonActionCommand({
   name: "resume",
   summary: "take workloads again after a pause",
-  usage: "akash-home resume [--json]",
-  flags: [stateDirFlag, jsonFlag],
-  run({ values, io }) {
-    return withDaemon(values["state-dir"] as string, io, async (client) => {
-      const status = await client.resume();
-      io.out(values.json ? JSON.stringify(status, null, 2) + "\n" : `Resumed.\n${statusText(status)}`);
-      return EXIT.ok;
-    });
-  },
-};
+  done: "Resumed.",
+  act: (client) => client.resume(),
+});

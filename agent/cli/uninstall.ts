@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, join } from "node:path";
 import { stateDirFlag } from "../config/common-flags.ts";
+import { isCompiledBinary } from "../build-info.ts";
 import { UsageError, type FlagSpec } from "../config/flags.ts";
 import { hostOps } from "../install/host-ops.ts";
 import { DEFAULT_ENV_FILE, DEFAULT_UNIT_FILE, SERVICE, planRemoval, removeInstallation, type HostOps, type InstallLayout, type Step } from "../install/remove-installation.ts";
@@ -7,8 +8,7 @@ import { EXIT, type Command, type CommandContext } from "./command.ts";
 
 /** defaultPrefix is the prefix of the running binary (…/bin/akash-home) when compiled, else /usr/local. */
 function defaultPrefix(): string {
-  const compiled = Bun.main.startsWith("/$bunfs/");
-  return compiled ? dirname(dirname(process.execPath)) : "/usr/local";
+  return isCompiledBinary() ? dirname(dirname(process.execPath)) : "/usr/local";
 }
 
 function parsePrefix(raw: string, source: string): string {

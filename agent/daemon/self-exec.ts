@@ -1,13 +1,13 @@
 import * as v from "valibot";
 import { BenchProgress, BenchResult, DoctorReport } from "../../protocol/index.ts";
+import { isCompiledBinary } from "../build-info.ts";
 
 // The daemon runs the probe and the benchmark as child processes of its own binary: systeminformation,
 // dockerode and the benchmark workers then live and die with the child, and the always-on daemon stays small.
 
 /** selfArgv is how to run this program again: the compiled binary alone, or bun plus the entry script. */
 export function selfArgv(): string[] {
-  const compiled = Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/");
-  return compiled ? [process.execPath] : [process.execPath, Bun.main];
+  return isCompiledBinary() ? [process.execPath] : [process.execPath, Bun.main];
 }
 
 async function runChild(args: string[], onLine: (line: string) => void): Promise<{ code: number; stderr: string }> {

@@ -2,11 +2,13 @@
 // SameSite=Strict keeps other sites' pages from sending it. No Secure flag: the page is plain http on
 // loopback, and a Secure cookie would never be sent back.
 
+import { SESSION_TTL_MS } from "../backend/setup-gate.ts";
+
 /** SESSION_COOKIE is the cookie's name. */
 export const SESSION_COOKIE = "akash_home_session";
 
-/** SESSION_MAX_AGE_S matches SetupGate's session lifetime, so the browser forgets it when the agent does. */
-export const SESSION_MAX_AGE_S = 12 * 60 * 60;
+/** SESSION_MAX_AGE_S is SetupGate's session lifetime, so the browser forgets it when the agent does. */
+export const SESSION_MAX_AGE_S = SESSION_TTL_MS / 1000;
 
 /** readSessionCookie finds the session token in a Cookie header, or null. */
 export function readSessionCookie(cookieHeader: string | null): string | null {

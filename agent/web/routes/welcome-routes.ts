@@ -7,7 +7,7 @@ import { pageContext, type WebContext } from "../web-context.ts";
 import { advanceTo } from "./step-access.ts";
 
 const WRONG_CODE =
-  "that code is not right, or it was already used. Check it with: sudo akash-home status. A code works once; if it was used in another browser, restart the agent (sudo systemctl restart akash-home) for a new one";
+  "that code is not right, or it was already used. A code works once: run sudo akash-home status to see the current one (it makes a fresh code once the last was used)";
 
 /** welcomeRoutes: the setup code form, which opens a session, and signing out. */
 export function welcomeRoutes(web: WebContext) {
