@@ -117,9 +117,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   if (opts.io.isTty) opts.io.out(`\n  Setup page: ${pageUrl}\n  setup code: ${gate.currentCode()}\n\n`);
   else opts.io.out(`setup page: ${pageUrl} (run "sudo akash-home status" to see the setup code)\n`);
 
-  // Probe in the background so the hardware step is ready when the owner opens the page.
-  if (!lastDoctor) backend.runDoctor().catch((err: unknown) => log("hardware check failed", { error: (err as Error).message }));
-
+  // No probe here: the page starts one when the owner signs in and `up` runs its own, so an agent
+  // nobody is setting up never loads the probe's child-process plumbing.
   return await new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       log("stopping", { signal });

@@ -62,8 +62,17 @@ describe("the agent daemon", () => {
     expect(page.status).toBeLessThan(500);
   });
 
-  test("runs the hardware check in a child process of its own binary on first start", async () => {
+  test("signing in on the page starts the hardware check, in a child process of its own binary", async () => {
     const d = await startDaemon();
+    expect((await status(d.stateDir)).doctor).toBeNull();
+    const signIn = await fetch(`http://${d.listen}/welcome`, {
+      method: "POST",
+      headers: { "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded" },
+      body: `code=${(await status(d.stateDir)).setupCode}`,
+      redirect: "manual",
+    });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get("set-cookie")).toContain("HttpOnly");
     let s = await status(d.stateDir);
     for (let i = 0; i < 120 && !s.doctor; i++) {
       await Bun.sleep(250);
@@ -126,7 +135,8 @@ describe("the agent daemon", () => {
     const r = await run(["up", "--state-dir", d.stateDir, "--registry", "http://127.0.0.1:9", "--claim", "K7QX-3MPA", "--yes"]);
     // Either the checks block this machine (small CI box) or the registry is unreachable; both say why.
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/registry not reachable|cannot join/);
+    expect(r.stderr).toMatch(/registry not reachable|cannot join/i);
     expect(r.stderr).toContain("fix:");
+    expect((await status(d.stateDir)).doctor).not.toBeNull();
   }, 60_000);
 });

@@ -166,7 +166,7 @@ async function main(input: ScenarioInput): Promise<void> {
         await page.getByText("No workloads yet.").waitFor();
         await shot(page, `${kind}-08-dashboard`);
         await page.goto(`${input.joined.url}/hardware`);
-        // The daemon probes this machine at start; wait for its report.
+        // Signing in started the probe of this machine; wait for its report.
         await page.getByRole("heading", { name: "Checks", exact: true }).waitFor({ timeout: 60_000 });
         if (await page.locator("#continue-blocked").count()) {
           assert.equal(await page.getByRole("button", { name: "Continue to benchmark" }).isDisabled(), true);
