@@ -103,6 +103,20 @@ describe("the wizard", () => {
     expect(backend.status().setupStep).toBe("region");
   });
 
+  test("a probe that fails is shown with its reason until the next run, which clears it", async () => {
+    let fail = true;
+    const { backend } = testBackend({ doctor: () => { if (fail) throw new Error("nvidia-smi hung"); return sampleDoctorReport(); }, bench: () => sampleBenchResult() });
+    backend.startDoctor();
+    expect(backend.doctorState().running).toBe(true);
+    // A second caller shares the run in flight, so awaiting it waits for the background one.
+    await backend.runDoctor().catch(() => {});
+    expect(backend.doctorState()).toEqual({ running: false, runError: "nvidia-smi hung" });
+    fail = false;
+    await backend.runDoctor();
+    expect(backend.doctorState()).toEqual({ running: false, runError: null });
+    expect(backend.lastDoctor()?.ready).toBe(true);
+  });
+
   test("a failing benchmark is shown, not thrown at the page", async () => {
     const { backend } = testBackend({ doctor: () => sampleDoctorReport(), bench: () => { throw new Error("disk full"); } });
     await expect(backend.bench.start(true)).rejects.toThrow("disk full");

@@ -25,8 +25,8 @@ export interface BackendDeps {
   runDoctor: () => Promise<DoctorReport>;
   lastDoctor: DoctorReport | null;
   runBench: BenchRunner;
+  /** The benchmark found saved in the state dir; the runner saves each new result itself. */
   lastBench: BenchResult | null;
-  saveBench: (r: BenchResult) => void;
   registryClient: (url: string) => RegistryClient;
   /** Problems the daemon repaired while starting, shown to the owner until the next start. */
   startupNotices?: string[];
@@ -39,6 +39,7 @@ export class AgentBackend {
   private state: AgentState;
   private doctorReport: DoctorReport | null;
   private doctorRunning: Promise<DoctorReport> | null = null;
+  private doctorError: string | null = null;
   private reachability: RegistryReachability;
   readonly bench: BenchSession;
 
@@ -46,8 +47,7 @@ export class AgentBackend {
     this.state = deps.store.load();
     this.doctorReport = deps.lastDoctor;
     this.reachability = { url: this.registryUrl(), reachable: null, error: null, checkedAt: null };
-    this.bench = new BenchSession(deps.runBench, deps.lastBench, (r) => {
-      deps.saveBench(r);
+    this.bench = new BenchSession(deps.runBench, deps.lastBench, () => {
       if (this.state.setupStep === "benchmark") this.update({ setupStep: "claim" });
     });
   }
@@ -115,16 +115,33 @@ export class AgentBackend {
 
   /** runDoctor probes the machine once at a time; concurrent callers share the run. */
   runDoctor(): Promise<DoctorReport> {
-    this.doctorRunning ??= this.deps
+    if (this.doctorRunning) return this.doctorRunning;
+    this.doctorError = null;
+    this.doctorRunning = this.deps
       .runDoctor()
       .then((report) => {
         this.doctorReport = report;
         return report;
       })
+      .catch((err: unknown) => {
+        this.doctorError = (err as Error)?.message ?? String(err);
+        this.deps.log("hardware check failed", { error: this.doctorError });
+        throw err;
+      })
       .finally(() => {
         this.doctorRunning = null;
       });
     return this.doctorRunning;
+  }
+
+  /** startDoctor runs the probe in the background; how it went shows in doctorState. */
+  startDoctor(): void {
+    this.runDoctor().catch(() => {});
+  }
+
+  /** doctorState says whether the probe runs now and why its last run failed, if it did. */
+  doctorState(): { running: boolean; runError: string | null } {
+    return { running: this.doctorRunning !== null, runError: this.doctorError };
   }
 
   benchState(): BenchView {

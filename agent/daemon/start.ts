@@ -84,8 +84,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     lastDoctor,
     runBench: (quick, onProgress): Promise<BenchResult> => runBenchChild(opts.stateDir, quick, backend.registryUrl(), onProgress),
     lastBench,
-    // The bench child process saved the result to the state dir already.
-    saveBench: () => {},
     registryClient: (url) => createRegistryClient(url),
     startupNotices: notices,
     log: createLogger("backend"),

@@ -6,7 +6,6 @@ import { Elysia } from "elysia";
 import { MessageFragment, MessagePage } from "../../ui/agent/index.ts";
 import type { AgentBackend } from "../backend/agent-backend.ts";
 import type { SetupGate } from "../backend/setup-gate.ts";
-import { DoctorRun } from "./doctor-run.ts";
 import { assertLoopbackListen, checkBodySize, checkHost, checkSameOrigin, isPublicRoute, isSafeMethod, SECURITY_HEADERS, type Refusal } from "./guard.ts";
 import { JoinRun } from "./join-run.ts";
 import { htmlResponse, isHtmx, redirectTo } from "./respond.ts";
@@ -37,7 +36,7 @@ export interface WebAppOptions {
 export function createWebApp(opts: WebAppOptions) {
   const { port } = assertLoopbackListen(opts.listen);
   const { backend, gate, log } = opts;
-  const web: WebContext = { backend, gate, log, assets: ASSET_URLS, doctor: new DoctorRun(backend, log), joining: new JoinRun(backend, log) };
+  const web: WebContext = { backend, gate, log, assets: ASSET_URLS, joining: new JoinRun(backend, log) };
   const signedIn = (request: Request) => gate.isSession(readSessionCookie(request.headers.get("cookie")));
 
   const refused = (request: Request, refusal: Refusal): Response => {

@@ -2,7 +2,6 @@ import type { PageContext } from "../../ui/agent/index.ts";
 import type { AssetUrls } from "../../ui/kit/index.ts";
 import type { AgentBackend } from "../backend/agent-backend.ts";
 import type { SetupGate } from "../backend/setup-gate.ts";
-import type { DoctorRun } from "./doctor-run.ts";
 import type { JoinRun } from "./join-run.ts";
 
 /** WebLog is the logger the daemon hands in; events are short phrases, fields never hold secrets. */
@@ -14,7 +13,6 @@ export interface WebContext {
   gate: SetupGate;
   log: WebLog;
   assets: AssetUrls;
-  doctor: DoctorRun;
   joining: JoinRun;
 }
 

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync, statSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { X64, requireBinary, run } from "./dist.ts";
+import { freePort } from "../support/free-port.ts";
 
 interface Daemon {
   proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
@@ -19,13 +20,6 @@ afterEach(async () => {
     await d.proc.exited;
   }
 });
-
-async function freePort(): Promise<number> {
-  const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
-  const port = s.port!;
-  s.stop(true);
-  return port;
-}
 
 async function startDaemon(stateDir = mkdtempSync(join(tmpdir(), "akash-home-daemon-")), port?: number): Promise<Daemon> {
   const listen = `127.0.0.1:${port ?? (await freePort())}`;

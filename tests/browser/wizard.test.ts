@@ -13,7 +13,7 @@ import { JsonFile } from "../../agent/state/json-file.ts";
 import { RTX_4090, sampleDoctorReport } from "../fixtures/reports.ts";
 import { startAgentDaemon, type AgentDaemon } from "./support/agent-daemon.ts";
 import { CHROMIUM_PATH, requireChromium } from "./support/chromium.ts";
-import { freePort } from "./support/free-port.ts";
+import { freePort } from "../support/free-port.ts";
 import { STEPS, type ScenarioInput, type Step, type StepResult } from "./wizard-steps.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");

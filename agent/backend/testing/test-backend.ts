@@ -60,7 +60,6 @@ export function createTestBackend(opts: TestBackendOptions = {}): TestBackend {
   if (opts.state) stateFile.write({ ...initialAgentState(), ...opts.state });
   const logs: TestBackend["logs"] = [];
   const log = (event: string, fields?: Record<string, unknown>) => void logs.push({ event, fields });
-  let lastBench = opts.lastBench ?? null;
   const backend = new AgentBackend({
     build: { version: "0.1.0-test", commit: "abc1234" },
     device: { id: "dev-7f3k2m9q", publicKey: "pk" },
@@ -80,10 +79,7 @@ export function createTestBackend(opts: TestBackendOptions = {}): TestBackend {
       (async () => {
         throw new Error("no benchmark in this test");
       }),
-    lastBench,
-    saveBench: (r) => {
-      lastBench = r;
-    },
+    lastBench: opts.lastBench ?? null,
     registryClient: typeof opts.registry === "function" ? opts.registry : fakeRegistry(opts.registry ?? "unreachable"),
     log,
     startupNotices: opts.startupNotices,

@@ -8,14 +8,14 @@ import { stepGate } from "./step-access.ts";
 
 /** hardwareRoutes: the checks report, running them again, and going on once nothing blocks. */
 export function hardwareRoutes(web: WebContext) {
-  const panel = (problem: Problem | null) => ({ report: web.backend.lastDoctor(), ...web.doctor.view(), problem });
+  const panel = (problem: Problem | null) => ({ report: web.backend.lastDoctor(), ...web.backend.doctorState(), problem });
   const page = (problem: Problem | null) => HardwarePage({ ctx: pageContext(web), ...panel(problem) }) as string;
 
   return new Elysia()
     .get("/hardware", ({ request }) => stepGate(web, request, "hardware") ?? htmlResponse(page(null)))
     .get("/hardware/progress", () => htmlResponse(DoctorPanel(panel(null)) as string))
     .post("/hardware/check", ({ request }) => {
-      web.doctor.start();
+      web.backend.startDoctor();
       return redirectTo(request, "/hardware");
     })
     .post("/hardware/continue", ({ request }) => {

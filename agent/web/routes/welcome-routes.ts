@@ -40,7 +40,7 @@ export function welcomeRoutes(web: WebContext) {
       }
       web.log("setup code accepted; page session started");
       advanceTo(web, "hardware");
-      if (!web.backend.lastDoctor()) web.doctor.start();
+      if (!web.backend.lastDoctor()) web.backend.startDoctor();
       return redirectTo(request, continueHref(), { "set-cookie": sessionCookie(token) });
     })
     .post("/signout", ({ request }) => {

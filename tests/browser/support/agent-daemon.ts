@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
-import { freePort } from "./free-port.ts";
+import { freePort } from "../../support/free-port.ts";
 
 const ROOT = resolve(import.meta.dir, "../../..");
 const BUN = process.execPath;
