@@ -1,12 +1,4 @@
-// Version and commit are stamped in by scripts/build with --define; a source run says "dev".
-declare const AKASH_HOME_VERSION: string | undefined;
-declare const AKASH_HOME_COMMIT: string | undefined;
-
-/** BUILD is the version and commit of this binary. */
-export const BUILD = {
-  version: typeof AKASH_HOME_VERSION === "string" ? AKASH_HOME_VERSION : "0.0.0-dev",
-  commit: typeof AKASH_HOME_COMMIT === "string" ? AKASH_HOME_COMMIT : "dev",
-} as const;
+export { BUILD } from "../protocol/build.ts";
 
 /** isCompiledBinary says whether this is the `bun build --compile` binary rather than a source run. */
 export function isCompiledBinary(): boolean {

@@ -1,13 +1,41 @@
 import * as v from "valibot";
 
-/** REGISTRY_API are the registry's public paths the agent uses. */
+/**
+ * REGISTRY_API are the registry's paths. Device routes are authenticated by the device key
+ * (protocol/device-auth.ts); owner and admin routes by the owner's session cookie.
+ */
 export const REGISTRY_API = {
   health: "/healthz",
-  regions: "/api/v1/regions",
+  metrics: "/metrics",
+  openapi: "/api/openapi.json",
+  installScript: "/install.sh",
+  checksums: "/SHA256SUMS",
   downloads: "/downloads",
+  regions: "/api/v1/regions",
+  // Devices (signed or session).
+  checkIn: "/api/v1/devices/check-in",
+  deviceSession: "/api/v1/devices/session",
+  deviceSelf: "/api/v1/devices/self",
+  telemetry: "/api/v1/devices/telemetry",
+  // Owners.
+  authChallenge: "/api/v1/auth/challenge",
+  authVerify: "/api/v1/auth/verify",
+  authSignOut: "/api/v1/auth/sign-out",
+  ownerSession: "/api/v1/owner/session",
+  claimCodes: "/api/v1/owner/claim-codes",
+  ownerDevices: "/api/v1/owner/devices",
+  operatorOffers: "/api/v1/owner/operator-offers",
+  // Operators: paths with :id are templates.
+  adminApprove: "/api/v1/admin/devices/:id/approve",
+  adminWaitlists: "/api/v1/admin/waitlists",
+  adminOperatorOffers: "/api/v1/admin/regions/:id/operator-offers",
+  adminAudit: "/api/v1/admin/audit",
 } as const;
 
-/** RegionSummary is what the registry tells a device about one region. */
+/** OWNER_SESSION_COOKIE names the owner's session cookie. */
+export const OWNER_SESSION_COOKIE = "akash_home_session";
+
+/** RegionSummary is what the registry tells anyone about one region. */
 export const RegionSummary = v.object({
   id: v.string(),
   name: v.string(),
@@ -15,6 +43,9 @@ export const RegionSummary = v.object({
   locationRegion: v.string(),
   probeUrl: v.string(),
   status: v.picklist(["active", "planned"]),
+  admission: v.picklist(["open", "approval"]),
+  capacity: v.number(),
+  devices: v.number(),
   full: v.boolean(),
 });
 export type RegionSummary = v.InferOutput<typeof RegionSummary>;
@@ -22,3 +53,7 @@ export type RegionSummary = v.InferOutput<typeof RegionSummary>;
 /** RegionList answers GET /api/v1/regions. */
 export const RegionList = v.object({ regions: v.array(RegionSummary) });
 export type RegionList = v.InferOutput<typeof RegionList>;
+
+/** HealthReport answers GET /healthz. */
+export const HealthReport = v.object({ ok: v.boolean(), version: v.string(), store: v.picklist(["sqlite", "postgres"]) });
+export type HealthReport = v.InferOutput<typeof HealthReport>;

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { deviceIdFromKeyDigest } from "../../protocol/device-id.ts";
 import { JsonFile } from "./json-file.ts";
 
 // WebCrypto rather than node:crypto: the agent runs for weeks, and loading node:crypto alone costs it
@@ -16,28 +17,9 @@ export interface DeviceKey {
   sign(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array>;
 }
 
-const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
-
-function base32(bytes: Uint8Array): string {
-  let bits = 0;
-  let value = 0;
-  let out = "";
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out;
-}
-
 /** deviceIdFor is "ah-" and 16 base32 characters of SHA-256(public key): a valid Kubernetes node name. */
 export function deviceIdFor(rawPublicKey: Uint8Array): string {
-  const digest = new Bun.CryptoHasher("sha256").update(rawPublicKey).digest();
-  return "ah-" + base32(digest.subarray(0, 10));
+  return deviceIdFromKeyDigest(new Bun.CryptoHasher("sha256").update(rawPublicKey).digest());
 }
 
 async function fromPkcs8(pkcs8: Uint8Array<ArrayBuffer>): Promise<DeviceKey> {

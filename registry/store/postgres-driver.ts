@@ -1,0 +1,238 @@
+import postgres from "postgres";
+import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from "./sql-driver.ts";
+
+// PostgreSQL behind SqlDriver, on the `postgres` package. Repositories are written once for both engines, so
+// this driver makes PostgreSQL look like the SQLite driver where they differ: BIGINT and NUMERIC come back as
+// numbers, booleans go in as 1/0, and a transaction runs alone — other callers' statements wait for it, as
+// SqlDriver promises — so a read-modify-write inside transaction() is as safe here as on SQLite. That gate
+// is per process; several registry processes on one database would need their writes to be single atomic
+// statements (as the repositories' ON CONFLICT and conditional UPDATEs are).
+
+/** PostgreSQL's bind message counts parameters in 16 bits; the `postgres` package stops two short of that. */
+const MAX_PARAMETERS = 65_533;
+
+const OID = { int8: 20, float8: 701, numeric: 1700, bytea: 17 } as const;
+
+export interface PostgresDriverOptions {
+  /** Connections in the pool; default: the URL's ?max=N, else 10. */
+  poolSize?: number;
+  /** Seconds to wait for a connection before failing; default 10. */
+  connectTimeoutSeconds?: number;
+}
+
+/** describeTarget names where a URL points — host, port, database, user — and never its password. */
+export function describeTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    const host = u.hostname || "localhost";
+    const port = u.port || "5432";
+    const database = decodeURIComponent(u.pathname.replace(/^\//, "")) || decodeURIComponent(u.username) || "(default)";
+    const user = u.username ? ` as ${decodeURIComponent(u.username)}` : "";
+    return `PostgreSQL at ${host}:${port}, database ${database}${user}`;
+  } catch {
+    return "PostgreSQL (unparseable URL)";
+  }
+}
+
+const CONNECTION_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "28P01", // password authentication failed
+  "28000", // no pg_hba.conf entry / invalid authorization
+  "3D000", // database does not exist
+]);
+
+/** explain turns a failure to reach the server into an error that says where and what to check. */
+function explain(err: unknown, target: string): unknown {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code !== "string" || !CONNECTION_ERRORS.has(code)) return err;
+  const reason = err instanceof Error ? err.message : String(err);
+  return new Error(`cannot use ${target}: ${reason} (${code}); check that the server runs, and the host, port, database and credentials in the URL`, {
+    cause: err,
+  });
+}
+
+/** toParameter gives each value an explicit type where PostgreSQL's guess would differ from SQLite's answer. */
+function toParameter(sql: postgres.Sql, value: SqlValue): postgres.ParameterOrJSON<never> {
+  // Integers go as int8: left untyped, `$1 - 50000` would be typed int4 and a millisecond time overflow it.
+  if (typeof value === "number") return sql.typed(value as never, Number.isInteger(value) ? OID.int8 : OID.float8) as never;
+  if (typeof value === "boolean") return sql.typed((value ? 1 : 0) as never, OID.int8) as never;
+  if (typeof value === "bigint") return sql.typed(value as never, OID.int8) as never;
+  return value as never;
+}
+
+function assertIdentifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a plain SQL identifier: ${JSON.stringify(name)}`);
+  return name;
+}
+
+/** Gate lets plain statements run side by side and a transaction run alone, first come first served. */
+class Gate {
+  private shared = 0;
+  private exclusive = false;
+  private readonly waiting: { exclusive: boolean; start: () => void }[] = [];
+
+  async run<T>(exclusive: boolean, fn: () => Promise<T>): Promise<T> {
+    await new Promise<void>((start) => {
+      this.waiting.push({ exclusive, start });
+      this.pump();
+    });
+    try {
+      return await fn();
+    } finally {
+      if (exclusive) this.exclusive = false;
+      else this.shared--;
+      this.pump();
+    }
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0 && !this.exclusive) {
+      const next = this.waiting[0]!;
+      if (next.exclusive && this.shared > 0) return;
+      this.waiting.shift();
+      if (next.exclusive) this.exclusive = true;
+      else this.shared++;
+      next.start();
+    }
+  }
+}
+
+/** PostgresExecutor runs statements on a pool or, inside a transaction, on the transaction's connection. */
+class PostgresExecutor implements SqlExecutor {
+  readonly engine = "postgres" as const;
+
+  constructor(
+    protected readonly sql: postgres.Sql,
+    protected readonly target: string,
+  ) {}
+
+  protected async execute(text: string, params: readonly SqlValue[], prepare: boolean): Promise<postgres.RowList<postgres.Row[]>> {
+    try {
+      return await this.sql.unsafe(
+        text,
+        params.map((p) => toParameter(this.sql, p)),
+        { prepare },
+      );
+    } catch (err) {
+      throw explain(err, this.target);
+    }
+  }
+
+  async query<T extends object = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    // A plain array, as SQLite returns: the package's row list also carries the connection's state.
+    return Array.from(await this.execute(sql, params, true)) as unknown as T[];
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
+    const result = await this.execute(sql, params, true);
+    return { changes: result.count ?? 0 };
+  }
+
+  async insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[], onConflict: "ignore" | "error"): Promise<number> {
+    let inserted = 0;
+    for (const chunk of chunksOf(columns, rows)) inserted += await this.insertChunk(table, columns, chunk, onConflict, chunk.length === rowsPerStatement(columns));
+    return inserted;
+  }
+
+  /** insertChunk inserts rows in one statement; only full-size chunks are prepared, so odd sizes don't pile up. */
+  protected async insertChunk(
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly SqlValue[])[],
+    onConflict: "ignore" | "error",
+    prepare: boolean,
+  ): Promise<number> {
+    const width = columns.length;
+    const tuples = rows.map((row, r) => {
+      if (row.length !== width) throw new Error(`insertMany into ${table}: row ${r} has ${row.length} values for ${width} columns`);
+      return `(${row.map((_, c) => `$${r * width + c + 1}`).join(", ")})`;
+    });
+    const text = `INSERT INTO ${assertIdentifier(table)} (${columns.map(assertIdentifier).join(", ")}) VALUES ${tuples.join(", ")}${onConflict === "ignore" ? " ON CONFLICT DO NOTHING" : ""}`;
+    const result = await this.execute(text, rows.flat(), prepare);
+    return result.count ?? 0;
+  }
+}
+
+function rowsPerStatement(columns: readonly string[]): number {
+  if (columns.length === 0) throw new Error("insertMany needs at least one column");
+  return Math.floor(MAX_PARAMETERS / columns.length);
+}
+
+function chunksOf(columns: readonly string[], rows: readonly (readonly SqlValue[])[]): (readonly (readonly SqlValue[])[])[] {
+  const size = rowsPerStatement(columns);
+  const chunks: (readonly (readonly SqlValue[])[])[] = [];
+  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
+  return chunks;
+}
+
+/** PostgresDriver is the store for a registry that outgrows one file: a pool of connections to PostgreSQL. */
+export class PostgresDriver extends PostgresExecutor implements SqlDriver {
+  private readonly gate = new Gate();
+
+  private constructor(sql: postgres.Sql, target: string) {
+    super(sql, target);
+  }
+
+  /** open connects to url and checks that the server answers, so a wrong URL fails at start-up. */
+  static async open(url: string, options: PostgresDriverOptions = {}): Promise<PostgresDriver> {
+    const target = describeTarget(url);
+    const sql = postgres(url, {
+      ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
+      connect_timeout: options.connectTimeoutSeconds ?? 10,
+      onnotice: () => {},
+      connection: { application_name: "akash-home-registry" },
+      types: {
+        // Times are milliseconds since the epoch in BIGINT, and sums and averages come back as NUMERIC;
+        // both must reach repositories as numbers, as they do from SQLite. Beyond 2^53 precision is lost.
+        int8: { to: OID.int8, from: [OID.int8], serialize: (x: number | bigint) => String(x), parse: (x: string) => Number(x) },
+        numeric: { to: OID.numeric, from: [OID.numeric], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+      },
+    });
+    const driver = new PostgresDriver(sql, target);
+    try {
+      await driver.execute("SELECT 1", [], false);
+    } catch (err) {
+      await sql.end({ timeout: 0 }).catch(() => {});
+      throw err;
+    }
+    return driver;
+  }
+
+  override query<T extends object = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    return this.gate.run(false, () => super.query<T>(sql, params));
+  }
+
+  override run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }> {
+    return this.gate.run(false, () => super.run(sql, params));
+  }
+
+  override insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[], onConflict: "ignore" | "error"): Promise<number> {
+    if (rows.length <= rowsPerStatement(columns)) return this.gate.run(false, () => super.insertMany(table, columns, rows, onConflict));
+    // More rows than one statement holds: all of them or none, as on SQLite.
+    return this.transaction((tx) => tx.insertMany(table, columns, rows, onConflict));
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.gate.run(true, async () => {
+      try {
+        return (await this.sql.begin((tx) => fn(new PostgresExecutor(tx as unknown as postgres.Sql, this.target)))) as T;
+      } catch (err) {
+        throw explain(err, this.target);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end({ timeout: 5 });
+  }
+}
