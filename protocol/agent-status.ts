@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { DeviceView } from "./device-state.ts";
 import { ShareSettings } from "./share.ts";
 
 /** SETUP_STEPS are the wizard's steps in order; headless `up` walks the same ones. */
@@ -38,6 +39,12 @@ export const AgentStatus = v.object({
   share: v.nullable(ShareSettings),
   doctor: v.nullable(v.object({ at: v.string(), ready: v.boolean(), failing: v.number(), warnings: v.number() })),
   bench: v.nullable(v.object({ at: v.string(), quick: v.boolean(), singleCore: v.number(), multiCore: v.number() })),
+  /** The registry's view of this device from the last check-in or telemetry answer. */
+  standing: v.nullable(DeviceView),
+  /** The telemetry outbox: records waiting to be sent, dropped when full, and the last send. */
+  telemetry: v.nullable(
+    v.object({ queued: v.number(), dropped: v.number(), lastSentAt: v.nullable(v.string()), lastError: v.nullable(v.string()) }),
+  ),
   /** What the agent had to repair on its own at start (a corrupt state file set aside, a new key made). */
   notices: v.array(v.string()),
 });

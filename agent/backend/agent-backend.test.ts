@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sampleBenchResult, sampleDoctorReport } from "../../tests/fixtures/reports.ts";
 import { StepError } from "./step-error.ts";
-import { createTestBackend, type TestBackendOptions } from "./testing/test-backend.ts";
-import { createRegistryClient, type BenchResult, type DoctorReport, type UpEvent } from "../../protocol/index.ts";
+import { createTestBackend, fakeDeviceClient, type TestBackendOptions } from "./testing/test-backend.ts";
+import { RegistryRefused, createRegistryClient, type BenchResult, type DoctorReport, type UpEvent } from "../../protocol/index.ts";
 
 /** testBackend: a backend whose probe and benchmark give these results, talking HTTP to real registries. */
 function testBackend(opts: { doctor: () => DoctorReport; bench: () => BenchResult } & TestBackendOptions) {
@@ -30,7 +30,7 @@ beforeAll(() => {
       const path = new URL(req.url).pathname;
       if (path === "/healthz") return new Response("ok");
       if (path === "/api/v1/regions")
-        return Response.json({ regions: [{ id: "us-west-1", name: "US West", locationRegion: "na-us-west", probeUrl: "http://127.0.0.1/probe", status: "active", full: false }] });
+        return Response.json({ regions: [{ id: "us-west-1", name: "US West", locationRegion: "na-us-west", probeUrl: "http://127.0.0.1/probe", status: "active", admission: "open", capacity: 250, devices: 0, full: false }] });
       return new Response("not found", { status: 404 });
     },
   });
@@ -166,18 +166,37 @@ describe("joining", () => {
     const err = await stepError(() => backend.up({ registry: `http://127.0.0.1:${closedPort}`, claim: "K7QX-3MPA", yes: true }, (e) => events.push(e)));
     expect(err.step).toBe("join");
     expect(err.message).toContain("registry not reachable");
-    expect(events.map((e) => e.type === "progress" && e.step)).toEqual(["hardware", "benchmark", "region", "join"]);
+    expect(events.map((e) => e.type === "progress" && e.step)).toEqual(["hardware", "benchmark", "region", "join", "join"]);
     const s = backend.status();
     expect(s.claimed).toBe(true);
     expect(s.share).toEqual({ cpuCores: 31, memoryGiB: 48, gpus: ["GPU-5b8a3f0e-2c4e-4b8f-9d3c-7f1a2b3c4d5e"], hours: null });
     expect(s.setupStep).toBe("join");
   });
 
-  test("a reachable registry without check-in says so plainly", async () => {
-    const { backend } = ready();
+  test("check-in records where the registry put the device, and forgets the spent claim code", async () => {
+    const region = { id: "us-west-1", name: "US West", locationRegion: "na-us-west", probeUrl: "http://127.0.0.1/probe", status: "active", admission: "open", capacity: 250, devices: 0, full: false } as const;
+    const { backend, reload } = testBackend({ doctor: () => sampleDoctorReport(), bench: () => sampleBenchResult(), deviceClient: fakeDeviceClient([region]) });
+    const events: UpEvent[] = [];
+    const s = await backend.up({ registry: registry.url.origin, claim: "K7QX-3MPA", yes: true, share: { cpuCores: 4 } }, (e) => events.push(e));
+    expect(s).toMatchObject({ phase: "joining", owner: "akash1testowner", region: { id: "us-west-1" }, standing: { state: "assigned" }, setupStep: "dashboard" });
+    expect(events.map((e) => (e.type === "progress" ? e.message : e.type))).toContain("assigned to US West (us-west-1)");
+    // The standing survives a restart; the claim code, now spent, is not kept.
+    expect(reload().status()).toMatchObject({ phase: "joining", standing: { state: "assigned" }, claimed: true });
+  });
+
+  test("a refused claim code sends the owner back to the claim step with the registry's fix", async () => {
+    const refusing = (url: string) => ({
+      ...fakeDeviceClient("unreachable")(url),
+      checkIn: async () => {
+        throw new RegistryRefused(409, "claim_code_used", "this claim code was already used by another device", "make a new claim code for each device in the owner portal");
+      },
+    });
+    const { backend } = testBackend({ doctor: () => sampleDoctorReport(), bench: () => sampleBenchResult(), deviceClient: refusing });
     const err = await stepError(() => backend.up({ registry: registry.url.origin, claim: "K7QX-3MPA", yes: true, share: { cpuCores: 4 } }, () => {}));
-    expect(err.message).toContain("does not accept device check-ins yet");
-    expect(backend.status().share?.cpuCores).toBe(4);
+    expect(err.step).toBe("claim");
+    expect(err.message).toContain("already used");
+    expect(err.fix).toContain("new claim code");
+    expect(backend.status().claimed).toBe(false);
   });
 
   test("up without --yes and no share settings asks for them", async () => {

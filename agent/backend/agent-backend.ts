@@ -1,7 +1,7 @@
 // agent/backend: the agent's setup and membership state machine. No HTTP, no HTML: the page's routes
 // (agent/web) and the CLI's local API (agent/local-api) both drive it through this one object.
-import type { AgentStatus, DoctorReport, RegionSummary, RegistryClient, RegistryReachability, SetupStep, ShareSettings, UpEvent, UpRequest } from "../../protocol/index.ts";
-import { PROTOCOL_VERSION, RegistryUnreachable, SETUP_STEPS } from "../../protocol/index.ts";
+import type { AgentPhase, AgentStatus, CheckInRequest, RegionRtt, DeviceRegistryClient, DeviceState, DeviceView, DoctorReport, RegionSummary, RegistryClient, RegistryReachability, SetupStep, ShareSettings, UpEvent, UpRequest } from "../../protocol/index.ts";
+import { PROTOCOL_VERSION, RegistryRefused, RegistryUnreachable, SETUP_STEPS } from "../../protocol/index.ts";
 import type { AgentState } from "../state/agent-state.ts";
 import { BenchSession, type BenchRunner, type BenchView } from "./bench-session.ts";
 import { StepError } from "./step-error.ts";
@@ -28,6 +28,16 @@ export interface BackendDeps {
   /** The benchmark found saved in the state dir; the runner saves each new result itself. */
   lastBench: BenchResult | null;
   registryClient: (url: string) => RegistryClient;
+  /** The registry client that signs with the device key (check-in). */
+  deviceClient: (url: string) => DeviceRegistryClient;
+  /** SHA-256 of the machine id: lets the registry tell a reinstall of this machine from a copy on another. */
+  machineIdHash: string;
+  /** Measures round trips to the registry's regions now (placement needs ones taken against this registry). */
+  measureRegions: (registryUrl: string) => Promise<RegionRtt[]>;
+  /** Told after every successful check-in, so the daemon can start sending telemetry to that registry. */
+  onCheckedIn?: (registryUrl: string) => void;
+  /** The telemetry outbox's state, once the daemon runs one. */
+  telemetryStatus?: () => AgentStatus["telemetry"];
   /** Problems the daemon repaired while starting, shown to the owner until the next start. */
   startupNotices?: string[];
   log: (event: string, fields?: Record<string, unknown>) => void;
@@ -97,6 +107,8 @@ export class AgentBackend {
         ? { at: d.at, ready: d.ready, failing: d.checks.filter((c) => c.status === "fail").length, warnings: d.checks.filter((c) => c.status === "warn").length }
         : null,
       bench: b ? { at: b.startedAt, quick: b.quick, singleCore: b.cpu.singleCore, multiCore: b.cpu.multiCore } : null,
+      standing: this.state.standing,
+      telemetry: this.deps.telemetryStatus?.() ?? null,
       notices: this.deps.startupNotices ?? [],
     };
   }
@@ -222,25 +234,77 @@ export class AgentBackend {
   }
 
   /**
-   * join checks in with the registry and joins the region. Check-in and the Tailscale and k3s drivers
-   * come with the registry; until the registry answers, the owner sees exactly why joining waits.
+   * join checks in with the registry: it proves the device key, hands over hardware, benchmark and round
+   * trips, and learns where the device goes (a region, its waitlist, or an operator's approval). Joining
+   * the region's cluster itself (Tailscale, k3s) follows once the registry issues join credentials.
    */
   async join(onEvent: (e: UpEvent) => void = () => {}): Promise<AgentStatus> {
     const missing = this.missingForJoin();
     if (missing) throw missing;
-    onEvent({ type: "progress", step: "join", message: `checking in with ${this.registryUrl()}` });
-    const reach = await this.checkRegistry();
-    if (!reach.reachable) {
-      throw new StepError("join", reach.error ?? "registry not reachable", "check the registry address and this machine's internet connection, then join again");
+    const url = this.registryUrl()!;
+    onEvent({ type: "progress", step: "join", message: `measuring round trips to ${url}'s regions` });
+    // The benchmark may have run before this registry was chosen; placement needs round trips to its regions.
+    const rtts = await this.deps.measureRegions(url);
+    onEvent({ type: "progress", step: "join", message: `checking in with ${url}` });
+    let answer;
+    try {
+      answer = await this.deps.deviceClient(url).checkIn(this.checkInRequest(rtts));
+      this.reachability = { url, reachable: true, error: null, checkedAt: this.now().toISOString() };
+    } catch (err) {
+      if (err instanceof RegistryRefused) {
+        // A refused claim belongs to the claim step: that is where the owner fixes it.
+        const step: SetupStep = err.code.startsWith("claim_") ? "claim" : "join";
+        if (step === "claim") this.update({ claimCode: null });
+        throw new StepError(step, `the registry refused this device: ${err.message}`, err.fix);
+      }
+      if (err instanceof RegistryUnreachable) {
+        this.reachability = { url, reachable: false, error: err.message, checkedAt: this.now().toISOString() };
+        throw new StepError("join", err.message, "check the registry address and this machine's internet connection, then join again; your settings are kept");
+      }
+      throw err;
     }
-    throw new StepError("join", `the registry at ${reach.url} does not accept device check-ins yet`, "wait for the registry to open check-ins; your settings are kept");
+    const view = answer.device;
+    this.applyStanding(view, { claimCode: null, owner: view.owner, setupStep: "dashboard" });
+    onEvent({ type: "progress", step: "join", message: standingLine(view) });
+    this.deps.onCheckedIn?.(url);
+    return this.status();
+  }
+
+  /** applyRegistryState follows a state the registry reported with a telemetry answer. */
+  applyRegistryState(state: DeviceState): void {
+    const standing = this.state.standing;
+    if (!standing || standing.state === state) return;
+    this.applyStanding({ ...standing, state, waitlist: state === "waitlisted" ? standing.waitlist : null }, {});
+  }
+
+  private applyStanding(view: DeviceView, extra: Partial<AgentState>): void {
+    const paused = view.state === "paused" ? true : view.state === "online" || view.state === "offline" ? false : this.state.paused;
+    this.update({ ...extra, standing: view, phase: phaseOf(view.state, paused), paused, region: view.region ? { id: view.region.id, name: view.region.name } : null });
+  }
+
+  /** checkInRequest is what the registry needs to place this device; the raw machine id stays here. */
+  private checkInRequest(rtts: RegionRtt[]): CheckInRequest {
+    const hardware = this.doctorReport!.hardware;
+    const bench = this.bench.state().result;
+    return {
+      protocolVersion: PROTOCOL_VERSION,
+      claimCode: this.state.claimCode,
+      machineIdHash: this.deps.machineIdHash,
+      hostname: hardware.hostname,
+      agentVersion: this.deps.build.version,
+      hardware: { ...hardware, machineId: null },
+      bench,
+      rtts,
+      share: this.state.share,
+      regionChoice: this.state.regionChoice ?? "auto",
+    };
   }
 
   private missingForJoin(): StepError | null {
     if (!this.doctorReport?.ready) return new StepError("hardware", "the hardware checks have not passed", "run the checks and fix what fails");
     if (!this.bench.state().result) return new StepError("benchmark", "the benchmark has not run", "run the benchmark");
     if (!this.registryUrl()) return new StepError("claim", "no registry is set", "give the registry address");
-    if (!this.state.claimCode && !this.state.owner) return new StepError("claim", "no claim code was given", "make a claim code in the owner portal and enter it");
+    if (!this.state.claimCode && !this.state.owner && !this.state.standing) return new StepError("claim", "no claim code was given", "make a claim code in the owner portal and enter it");
     if (!this.state.share) return new StepError("share", "nothing is shared yet", "choose what to share");
     return null;
   }
@@ -254,15 +318,16 @@ export class AgentBackend {
       throw new StepError("hardware", `this machine cannot join: ${failing.map((c) => `${c.title}: ${c.message}`).join("; ")}`, failing.map((c) => c.fix).filter(Boolean).join("; ") || "run `akash-home doctor`");
     }
     this.update({ setupStep: this.later("benchmark") });
+    // The registry first: the benchmark measures round trips and download speed against it.
+    if (req.registry) await this.setRegistry(req.registry);
     if (!this.bench.state().result) {
       onEvent({ type: "progress", step: "benchmark", message: "running the quick benchmark" });
       await this.bench.start(true);
     }
     this.update({ setupStep: this.later("claim") });
-    if (req.registry) await this.setRegistry(req.registry);
     if (!this.registryUrl()) throw new StepError("claim", "no registry is set", "pass --registry URL (or set AKASH_HOME_REGISTRY)");
     if (req.claim) this.setClaim(req.claim);
-    if (!this.state.claimCode && !this.state.owner) throw new StepError("claim", "no claim code was given", "make one in the owner portal and pass --claim CODE");
+    if (!this.state.claimCode && !this.state.owner && !this.state.standing) throw new StepError("claim", "no claim code was given", "make one in the owner portal and pass --claim CODE");
     onEvent({ type: "progress", step: "region", message: "asking the registry for regions" });
     this.chooseRegion(req.region ?? this.state.regionChoice ?? "auto");
     if (req.share || !this.state.share) {
@@ -299,7 +364,7 @@ export class AgentBackend {
 
   /** down leaves the network and forgets the claim; the device key stays so the device can return as itself. */
   down(): AgentStatus {
-    this.update({ phase: this.state.phase === "setup" ? "setup" : "left", paused: false, claimCode: null, owner: null, region: null, setupStep: this.state.setupStep === "dashboard" ? "claim" : this.state.setupStep });
+    this.update({ phase: this.state.phase === "setup" ? "setup" : "left", paused: false, claimCode: null, owner: null, region: null, standing: null, setupStep: this.state.setupStep === "dashboard" ? "claim" : this.state.setupStep });
     return this.status();
   }
 
@@ -307,4 +372,36 @@ export class AgentBackend {
   private later(step: SetupStep): SetupStep {
     return SETUP_STEPS.indexOf(step) > SETUP_STEPS.indexOf(this.state.setupStep) ? step : this.state.setupStep;
   }
+}
+
+/** phaseOf maps the registry's device state to the agent's phase. */
+export function phaseOf(state: DeviceState, paused: boolean): AgentPhase {
+  switch (state) {
+    case "pending_approval":
+      return "pending-approval";
+    case "waitlisted":
+      return "waitlisted";
+    case "assigned":
+    case "joining":
+      return paused ? "paused" : "joining";
+    case "online":
+      return "online";
+    case "offline":
+      return "offline";
+    case "paused":
+      return "paused";
+    case "removed":
+    case "banned":
+      return "left";
+  }
+}
+
+/** standingLine says in one line where the registry put the device. */
+export function standingLine(view: DeviceView): string {
+  if (view.state === "waitlisted" && view.waitlist) {
+    return `waitlisted in area ${view.waitlist.area}: position ${view.waitlist.position} of ${view.waitlist.waiting} (${view.waitlist.reason})`;
+  }
+  if (view.state === "pending_approval") return `waiting for the operator of ${view.region?.name ?? "the region"} to approve this device`;
+  if (view.region) return `${view.state === "assigned" ? "assigned to" : `${view.state} in`} ${view.region.name} (${view.region.id})`;
+  return view.message;
 }

@@ -11,6 +11,16 @@ const PHASE_TEXT: Record<AgentStatus["phase"], string> = {
   left: "left the network",
 };
 
+/** standingLines say what the registry decided, when it has been asked. */
+function standingLines(s: AgentStatus): string[] {
+  const v = s.standing;
+  if (!v) return [];
+  const lines = [`Registry view: ${v.state.replace("_", " ")}: ${v.message}`];
+  if (v.waitlist) lines.push(`Waitlist:  area ${v.waitlist.area}, position ${v.waitlist.position} of ${v.waitlist.waiting}; ${v.waitlist.reason}${v.waitlist.readyToBootstrap ? " (the area is ready for a new region)" : ""}`);
+  if (s.telemetry) lines.push(`Telemetry: ${s.telemetry.queued} queued${s.telemetry.dropped ? `, ${s.telemetry.dropped} dropped while the registry was unreachable` : ""}${s.telemetry.lastSentAt ? `, last sent ${s.telemetry.lastSentAt}` : ""}${s.telemetry.lastError ? ` (last error: ${s.telemetry.lastError})` : ""}`);
+  return lines;
+}
+
 /** statusText renders an AgentStatus for people, one fact per line. */
 export function statusText(s: AgentStatus, setupCode?: string | null): string {
   const registry = s.registry.url
@@ -22,6 +32,7 @@ export function statusText(s: AgentStatus, setupCode?: string | null): string {
     `Registry:  ${registry}`,
     `Owner:     ${s.owner ?? (s.claimed ? "claim code given, not yet confirmed" : "not claimed")}`,
     `Region:    ${s.region ? `${s.region.name} (${s.region.id})` : "not assigned"}`,
+    ...standingLines(s),
     `Checks:    ${s.doctor ? (s.doctor.ready ? `ready (${s.doctor.warnings} warnings)` : `${s.doctor.failing} failing`) : "not run"}`,
     `Benchmark: ${s.bench ? `${Math.round(s.bench.singleCore)} single / ${Math.round(s.bench.multiCore)} multi-core (${s.bench.quick ? "quick" : "full"})` : "not run"}`,
     `Page:      ${s.pageUrl}`,

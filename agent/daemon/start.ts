@@ -2,7 +2,8 @@
 // to the backend, and owns the process lifecycle (signals, shutdown). Nothing else constructs them.
 import { mkdirSync, chmodSync } from "node:fs";
 import { join } from "node:path";
-import { createRegistryClient, type BenchResult, type DoctorReport } from "../../protocol/index.ts";
+import { createDeviceRegistryClient, createRegistryClient, type BenchResult, type DoctorReport } from "../../protocol/index.ts";
+import { machineIdHash } from "../state/machine-id.ts";
 import { BenchResult as BenchResultSchema, DoctorReport as DoctorReportSchema } from "../../protocol/index.ts";
 import { BUILD } from "../build-info.ts";
 import { STATE_FILES } from "../config/paths.ts";
@@ -24,6 +25,8 @@ export interface DaemonOptions {
   registry: string | null;
   /** Failing checks the owner chose to ignore, passed to every hardware check. */
   ignoreChecks: string | null;
+  /** Where the machine id is read from; null = the system's. */
+  machineIdFile?: string | null;
   io: Output;
 }
 
@@ -85,6 +88,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     runBench: (quick, onProgress): Promise<BenchResult> => runBenchChild(opts.stateDir, quick, backend.registryUrl(), onProgress),
     lastBench,
     registryClient: (url) => createRegistryClient(url),
+    deviceClient: (url) => createDeviceRegistryClient(url, key),
+    measureRegions: async (url) => {
+      const { networkTargets } = await import("../bench/registry-targets.ts");
+      const { probeRegions } = await import("../bench/rtt-probe.ts");
+      const targets = await networkTargets(url);
+      return probeRegions(targets.regions, { attempts: 3, timeoutMs: 2000, deadlineMs: 5000 });
+    },
+    machineIdHash: machineIdHash(key.id, opts.machineIdFile ? [opts.machineIdFile] : undefined),
     startupNotices: notices,
     log: createLogger("backend"),
   });

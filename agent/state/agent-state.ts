@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { AgentPhase, SetupStep, ShareSettings } from "../../protocol/index.ts";
+import { AgentPhase, DeviceView, SetupStep, ShareSettings } from "../../protocol/index.ts";
 
 /** AgentState is what the agent itself writes about its setup and standing; kept in state.json. */
 export const AgentState = v.object({
@@ -13,6 +13,8 @@ export const AgentState = v.object({
   share: v.nullable(ShareSettings),
   phase: AgentPhase,
   paused: v.boolean(),
+  /** The registry's last word on this device (state, region, waitlist place). Absent in files from before check-in existed. */
+  standing: v.optional(v.nullable(DeviceView), null),
 });
 export type AgentState = v.InferOutput<typeof AgentState>;
 
@@ -21,5 +23,5 @@ export const AGENT_STATE_VERSION = 1;
 
 /** initialAgentState is a device that has not been set up. */
 export function initialAgentState(): AgentState {
-  return { setupStep: "welcome", registryUrl: null, claimCode: null, owner: null, regionChoice: null, region: null, share: null, phase: "setup", paused: false };
+  return { setupStep: "welcome", registryUrl: null, claimCode: null, owner: null, regionChoice: null, region: null, share: null, phase: "setup", paused: false, standing: null };
 }

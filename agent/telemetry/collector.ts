@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import type { Heartbeat, Metrics } from "../../protocol/telemetry.ts";
 
 // What the device reports, from the cheapest sources there are: /proc files and, on NVIDIA machines, one
@@ -103,7 +103,9 @@ async function runNvidiaSmi(): Promise<string | null> {
 }
 
 const defaultSources: CollectorSources = {
-  readText: (path) => readFile(path, "utf8"),
+  // Synchronous on purpose: /proc answers from memory at once, and the async readers' thread pool would
+  // cost the agent several MB of resident memory for nothing.
+  readText: async (path) => readFileSync(path, "utf8"),
   nvidiaSmi: runNvidiaSmi,
   now: () => Date.now(),
 };

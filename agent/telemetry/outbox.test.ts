@@ -176,6 +176,15 @@ describe("acknowledging", () => {
     expect(o.stats()).toMatchObject({ queued: 2, rejected: 2, dropped: 0 });
   });
 
+  test("temp files left by a crash while writing the cursor are cleared at open", () => {
+    let o = open();
+    o.append(heartbeat());
+    writeFileSync(join(dir, ".cursor.json.a1b2c3d4e5f6.tmp"), "{");
+    o = reopen(o);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect(seqs(o)).toEqual([1]);
+  });
+
   test("files are private to the agent", () => {
     const o = open();
     o.append(heartbeat());

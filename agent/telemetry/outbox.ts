@@ -62,6 +62,8 @@ export function seqAfterLoss(nowMs: number): number {
 
 const CURSOR_FILE = "cursor.json";
 const CURSOR_VERSION = 1;
+/** What writeFileAtomic names its temp file for the cursor. */
+const CURSOR_TEMP = /^\.cursor\.json\.[0-9a-f]+\.tmp$/;
 const Cursor = v.object({
   /** Every seq at or below this is settled: acknowledged by the registry, dropped, or rejected. */
   settledThrough: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
@@ -176,9 +178,10 @@ export class Outbox {
     if (cursorFile.lastProblem) problems.push(cursorFile.lastProblem);
     const settledThrough = saved?.settledThrough ?? 0;
 
-    const names = readdirSync(dir)
-      .filter((n) => SEGMENT_NAME.test(n))
-      .sort();
+    const entries = readdirSync(dir);
+    // A crash in the middle of writing the cursor leaves its temp file behind; one per crash adds up over weeks.
+    for (const n of entries) if (CURSOR_TEMP.test(n)) rmSync(join(dir, n), { force: true });
+    const names = entries.filter((n) => SEGMENT_NAME.test(n)).sort();
     const segments: Segment[] = [];
     const removable: string[] = [];
     let lastSeq = 0;
@@ -301,7 +304,7 @@ export class Outbox {
         // Damaged lines skipped at open may lie between records: go by each record's own position.
         const at = segment.starts[i]! - start;
         const record = parseLine(bytes.subarray(at, at + segment.sizes[i]! - 1));
-        if (record?.seq === segment.seqs[i]) {
+        if (record && record.seq === segment.seqs[i]) {
           out.push(record);
           continue;
         }

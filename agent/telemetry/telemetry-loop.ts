@@ -26,7 +26,7 @@ export class TelemetryLoop {
   private failing = false;
   private loop: Promise<void> | null = null;
   private stopping = false;
-  private readonly wake = new AbortController();
+  private wake = new AbortController();
 
   constructor(private readonly opts: TelemetryLoopOptions) {
     this.metricsEveryMs = opts.metricsEveryMs ?? 60_000;
@@ -36,13 +36,17 @@ export class TelemetryLoop {
 
   start(): void {
     if (this.loop) return;
+    this.stopping = false;
+    this.wake = new AbortController();
     this.loop = this.run();
   }
 
+  /** stop ends the loop once a tick in progress has queued its records. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake.abort();
     await this.loop;
+    this.loop = null;
   }
 
   /** tick queues one heartbeat, and metrics when due; never throws. */

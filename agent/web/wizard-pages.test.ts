@@ -11,9 +11,9 @@ const XSS = `<img src=x onerror=alert(1)>`;
 const XSS_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;";
 
 const REGIONS: RegionSummary[] = [
-  { id: "eu-central-1", name: "Frankfurt", locationRegion: "eu-central", probeUrl: "https://fra.example.org/probe", status: "active", full: false },
-  { id: "us-west-1", name: "Oregon", locationRegion: "na-us-west", probeUrl: "https://pdx.example.org/probe", status: "active", full: true },
-  { id: "ap-south-1", name: "Mumbai", locationRegion: "as-in-west", probeUrl: "https://bom.example.org/probe", status: "planned", full: false },
+  { id: "eu-central-1", name: "Frankfurt", locationRegion: "eu-central", probeUrl: "https://fra.example.org/probe", status: "active", admission: "open", capacity: 250, devices: 3, full: false },
+  { id: "us-west-1", name: "Oregon", locationRegion: "na-us-west", probeUrl: "https://pdx.example.org/probe", status: "active", admission: "open", capacity: 250, devices: 250, full: true },
+  { id: "ap-south-1", name: "Mumbai", locationRegion: "as-in-west", probeUrl: "https://bom.example.org/probe", status: "planned", admission: "open", capacity: 250, devices: 0, full: false },
 ];
 
 let t: TestBackend;
@@ -389,7 +389,7 @@ describe("join", () => {
     expect(done).not.toContain("hx-trigger");
     expect(done).toContain("Joining did not finish");
     expect(done).toContain("Registry not reachable at http://127.0.0.1:9");
-    expect(done).toContain("Check the registry address and this machine&#x27;s internet connection, then join again.");
+    expect(done).toContain("Check the registry address and this machine&#x27;s internet connection, then join again; your settings are kept.");
     expect(done).toContain("checking in with http://127.0.0.1:9");
     expect(done).toContain("Try joining again");
   });

@@ -98,7 +98,7 @@ function regionSchema(registryUrl: string | undefined) {
     ),
     name: text(80),
     locationRegion: v.pipe(v.string("must be text"), v.regex(LOCATION_REGION, "must be an Akash location-region code such as na-us-west or eu-central")),
-    countries: v.optional(v.array(countryCode, "must be a list of country codes, e.g. [US, CA]"), []),
+    countries: v.optional(v.array(countryCode, "must be a list of country codes, e.g. [US, CA]"), () => []),
     latitude: number(-90, 90, "degrees"),
     longitude: number(-180, 180, "degrees"),
     probeUrl,
@@ -112,6 +112,7 @@ function regionSchema(registryUrl: string | undefined) {
   });
 }
 
+// Defaults that are objects or lists are made fresh per parse, so no two configs share them.
 function configSchema(registryUrl: string | undefined) {
   return v.strictObject({
     placement: v.optional(
@@ -119,16 +120,16 @@ function configSchema(registryUrl: string | undefined) {
         maxRttMs: v.optional(wholeNumber(1, 10_000, " of milliseconds"), DEFAULT_MAX_RTT_MS),
         maxDistanceKm: v.optional(wholeNumber(1, 20_100, " of kilometres"), DEFAULT_MAX_DISTANCE_KM),
       }),
-      { maxRttMs: DEFAULT_MAX_RTT_MS, maxDistanceKm: DEFAULT_MAX_DISTANCE_KM },
+      () => ({ maxRttMs: DEFAULT_MAX_RTT_MS, maxDistanceKm: DEFAULT_MAX_DISTANCE_KM }),
     ),
     waitlist: v.optional(
       v.strictObject({
         defaultThreshold: v.optional(wholeNumber(1, Number.MAX_SAFE_INTEGER), DEFAULT_WAITLIST_THRESHOLD),
-        areas: v.optional(v.record(v.string(), wholeNumber(1, Number.MAX_SAFE_INTEGER), "must be a mapping of area to threshold, e.g. { US: 50 }"), {}),
+        areas: v.optional(v.record(v.string(), wholeNumber(1, Number.MAX_SAFE_INTEGER), "must be a mapping of area to threshold, e.g. { US: 50 }"), () => ({})),
       }),
-      { defaultThreshold: DEFAULT_WAITLIST_THRESHOLD, areas: {} },
+      () => ({ defaultThreshold: DEFAULT_WAITLIST_THRESHOLD, areas: {} }),
     ),
-    admins: v.optional(v.array(akashAddress, "must be a list of Akash addresses"), []),
+    admins: v.optional(v.array(akashAddress, "must be a list of Akash addresses"), () => []),
     regions: v.pipe(v.array(regionSchema(registryUrl), "must be a list of regions"), v.minLength(1, "must list at least one region")),
   });
 }

@@ -182,7 +182,7 @@ describe("placement without a usable round trip", () => {
 
 describe("rankRegions, the why view", () => {
   test("lists every region with why it was or was not eligible, eligible first by round trip", () => {
-    const regions = [region("a", { status: "planned" }), region("b"), region("c"), region("d"), region("e", { requirements: { minCpuCores: 64 } })];
+    const regions = [region("a", { status: "planned" }), region("b"), region("c"), region("d"), region("e", { requirements: { minCpuCores: 64, gpuRequired: false } })];
     const ranking = rankRegions(input(regions, { rtts: rtts({ a: 5, b: 50, c: 20, d: 200, e: 1 }), devicesInRegion: load({ b: 250 }) }));
     expect(ranking.map((r) => [r.regionId, r.eligible, r.refusal])).toEqual([
       ["c", true, null],

@@ -4,7 +4,7 @@
 // ranking (rankRegions) is built only for the "why" view.
 import type { RegionConfig } from "../config/registry-config.ts";
 import { DEFAULT_MAX_DISTANCE_KM } from "../config/registry-config.ts";
-import { countryCentroid, greatCircleKm, type LatLng } from "./geo.ts";
+import { countryCentroid, greatCircleKm } from "./geo.ts";
 
 /** DeviceFit is what admission compares with a region's requirements. */
 export interface DeviceFit {
@@ -42,17 +42,16 @@ export type Placement =
 
 interface RegionIndex {
   byId: Map<string, number>;
-  centres: LatLng[];
 }
 
 // Regions come from the config and live for the process; indexing them once keeps each placement a
-// handful of Map hits.
+// handful of Map hits. Pass the same array every time (RegionDirectory.list()) to keep that.
 const indexes = new WeakMap<readonly RegionConfig[], RegionIndex>();
 
 function indexOf(regions: readonly RegionConfig[]): RegionIndex {
   let index = indexes.get(regions);
   if (!index) {
-    index = { byId: new Map(regions.map((r, i) => [r.id, i])), centres: regions.map((r) => ({ latitude: r.latitude, longitude: r.longitude })) };
+    index = { byId: new Map(regions.map((r, i) => [r.id, i])) };
     indexes.set(regions, index);
   }
   return index;
@@ -158,7 +157,7 @@ export function placeDevice(input: PlacementInput): Placement {
     return waitlisted(`every region within ${input.maxRttMs} ms is full or refuses this device: ${refusal}`);
   }
 
-  return placeByGeography(input, index, area());
+  return placeByGeography(input, area());
 }
 
 /** choiceRefusal says why the owner's chosen region cannot take the device, or null. */
@@ -169,7 +168,7 @@ function choiceRefusal(region: RegionConfig, input: PlacementInput, rttMs: numbe
   return requirementRefusal(region, input.device, "it");
 }
 
-function placeByGeography(input: PlacementInput, index: RegionIndex, area: string): Placement {
+function placeByGeography(input: PlacementInput, area: string): Placement {
   const { regions, country } = input;
   if (country === null) {
     return { kind: "waitlisted", area, reason: "this device measured no round trip to any running region and its country is unknown; check that it can reach the registry's probe URLs" };
@@ -189,7 +188,7 @@ function placeByGeography(input: PlacementInput, index: RegionIndex, area: strin
       refusal ??= refused;
       continue;
     }
-    const km = centre ? greatCircleKm(centre, index.centres[i]!) : 0;
+    const km = centre ? greatCircleKm(centre, region) : 0;
     if (km < bestKm) {
       best = i;
       bestKm = km;
@@ -204,7 +203,7 @@ function placeByGeography(input: PlacementInput, index: RegionIndex, area: strin
   for (let i = 0; i < regions.length; i++) {
     const region = regions[i]!;
     if (region.status !== "active" || isFull(region, input) || requirementRefusal(region, input.device) !== null) continue;
-    const km = greatCircleKm(centre, index.centres[i]!);
+    const km = greatCircleKm(centre, region);
     if (km < nearestKm) {
       nearest = i;
       nearestKm = km;

@@ -44,6 +44,19 @@ describe("PostgresDriver", () => {
     }
   });
 
+  test("?max=N in the URL sets the pool size", async () => {
+    const driver = await PostgresDriver.open(`${await createDatabase()}?max=2`);
+    try {
+      await Promise.all(Array.from({ length: 8 }, () => driver.query("SELECT pg_sleep(0.02)")));
+      const [row] = await driver.query<{ c: number }>(
+        "SELECT count(*) AS c FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'akash-home-registry'",
+      );
+      expect(row?.c).toBe(2);
+    } finally {
+      await driver.close();
+    }
+  });
+
   test("statements outside a transaction run side by side on the pool", async () => {
     const driver = await PostgresDriver.open(await createDatabase(), { poolSize: 4 });
     try {

@@ -7,11 +7,16 @@ import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from "./sql-driver.ts";
 // SqlDriver promises — so a read-modify-write inside transaction() is as safe here as on SQLite. That gate
 // is per process; several registry processes on one database would need their writes to be single atomic
 // statements (as the repositories' ON CONFLICT and conditional UPDATEs are).
+//
+// Writing SQL that runs on both: integer parameters are sent as BIGINT, so arithmetic on a millisecond time
+// cannot overflow; where a function insists on a 32-bit integer (substr, round), write CAST($1 AS INTEGER).
+// Pass TEXT columns strings: PostgreSQL does not compare text with a number as SQLite does. A statement
+// issued on the driver inside its own transaction() waits for that transaction: use the tx it hands you.
 
 /** PostgreSQL's bind message counts parameters in 16 bits; the `postgres` package stops two short of that. */
 const MAX_PARAMETERS = 65_533;
 
-const OID = { int8: 20, float8: 701, numeric: 1700, bytea: 17 } as const;
+const OID = { int8: 20, float8: 701, numeric: 1700 } as const;
 
 export interface PostgresDriverOptions {
   /** Connections in the pool; default: the URL's ?max=N, else 10. */
@@ -31,6 +36,16 @@ export function describeTarget(url: string): string {
     return `PostgreSQL at ${host}:${port}, database ${database}${user}`;
   } catch {
     return "PostgreSQL (unparseable URL)";
+  }
+}
+
+/** poolSizeIn reads ?max=N from the URL; the package would take it as a string and open a single connection. */
+function poolSizeIn(url: string): number | undefined {
+  try {
+    const max = new URL(url).searchParams.get("max");
+    return max !== null && /^\d+$/.test(max) && Number(max) >= 1 ? Number(max) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -187,7 +202,7 @@ export class PostgresDriver extends PostgresExecutor implements SqlDriver {
   static async open(url: string, options: PostgresDriverOptions = {}): Promise<PostgresDriver> {
     const target = describeTarget(url);
     const sql = postgres(url, {
-      ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
+      max: options.poolSize ?? poolSizeIn(url) ?? 10,
       connect_timeout: options.connectTimeoutSeconds ?? 10,
       onnotice: () => {},
       connection: { application_name: "akash-home-registry" },

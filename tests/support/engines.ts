@@ -10,14 +10,14 @@ import { SQLITE_MIGRATIONS } from "../../registry/store/migrations/sqlite.ts";
 import { PostgresDriver } from "../../registry/store/postgres-driver.ts";
 import type { SqlDriver, SqlEngine } from "../../registry/store/sql-driver.ts";
 import { SqliteDriver } from "../../registry/store/sqlite-driver.ts";
-import { createDatabase } from "./postgres.ts";
+import { testPostgres } from "./postgres.ts";
 
 /** TEST_ENGINES lists the engines every store suite runs against. */
 export const TEST_ENGINES: readonly SqlEngine[] = ["sqlite", "postgres"];
 
 /**
  * openTestDriver opens a fresh, fully migrated, empty store of the given engine: a new file in a new temp dir
- * (removed on close), or a new database on the process's shared PostgreSQL test server.
+ * (removed on close), or a new database on the process's shared PostgreSQL test server (dropped on close).
  */
 export async function openTestDriver(engine: SqlEngine): Promise<SqlDriver> {
   if (engine === "sqlite") {
@@ -31,7 +31,15 @@ export async function openTestDriver(engine: SqlEngine): Promise<SqlDriver> {
     };
     return driver;
   }
-  const driver = await PostgresDriver.open(await createDatabase());
+  const server = await testPostgres();
+  const url = await server.createDatabase();
+  const driver = await PostgresDriver.open(url);
+  const close = driver.close.bind(driver);
+  // Each suite's database lives in the server's RAM-backed directory until dropped.
+  driver.close = async () => {
+    await close();
+    await server.dropDatabase(url);
+  };
   try {
     await migrate(driver, POSTGRES_MIGRATIONS);
   } catch (err) {

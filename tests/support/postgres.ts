@@ -17,6 +17,8 @@ export interface PostgresServerOptions {
    * whose numbers must mean something; without it the server trades crash safety for test speed.
    */
   durable?: boolean;
+  /** settings are extra server settings (postgres -c name=value), e.g. shared_buffers for a benchmark. */
+  settings?: Record<string, string>;
 }
 
 export interface PostgresServer {
@@ -25,6 +27,8 @@ export interface PostgresServer {
   urlFor(database: string): string;
   /** createDatabase makes a new, empty database and returns its URL. */
   createDatabase(): Promise<string>;
+  /** dropDatabase removes a database createDatabase made, closing any connection still open to it. */
+  dropDatabase(url: string): Promise<void>;
   /** log is what the server has written so far. */
   log(): string;
   /** stop shuts the server down and removes its directory. */
@@ -32,25 +36,30 @@ export interface PostgresServer {
 }
 
 /** postgresBinDir finds the newest installed PostgreSQL's binaries, or says how to install them. */
-export function postgresBinDir(): string {
-  const versions = existsSync(PG_ROOT)
-    ? readdirSync(PG_ROOT)
-        .filter((v) => /^\d+$/.test(v) && existsSync(join(PG_ROOT, v, "bin", "initdb")) && existsSync(join(PG_ROOT, v, "bin", "postgres")))
+export function postgresBinDir(root = PG_ROOT): string {
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v) && existsSync(join(root, v, "bin", "initdb")) && existsSync(join(root, v, "bin", "postgres")))
         .map(Number)
         .sort((a, b) => b - a)
     : [];
   if (versions.length === 0) {
-    throw new Error(`PostgreSQL binaries not found under ${PG_ROOT}/<version>/bin; the store tests need them: apt-get install postgresql`);
+    throw new Error(`PostgreSQL binaries not found under ${root}/<version>/bin; the store tests need them: apt-get install postgresql`);
   }
-  return join(PG_ROOT, String(versions[0]), "bin");
+  return join(root, String(versions[0]), "bin");
 }
 
 /** PostgreSQL refuses to run as root; as root, its processes run as the postgres system user instead. */
 function runAs(): { prefix: string[]; uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const uid = Number(execFileSync("id", ["-u", SUPERUSER], { encoding: "utf8" }).trim());
-  const gid = Number(execFileSync("id", ["-g", SUPERUSER], { encoding: "utf8" }).trim());
-  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`running as root, but there is no '${SUPERUSER}' user to run PostgreSQL as: apt-get install postgresql`);
+  let uid: number;
+  let gid: number;
+  try {
+    uid = Number(execFileSync("id", ["-u", SUPERUSER], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+    gid = Number(execFileSync("id", ["-g", SUPERUSER], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+  } catch {
+    throw new Error(`running as root, but there is no '${SUPERUSER}' user to run PostgreSQL as (Debian's package creates it): apt-get install postgresql`);
+  }
   // setpriv execs in place, so the pid we hold is the postmaster's and signals reach it directly.
   return { prefix: ["setpriv", `--reuid=${uid}`, `--regid=${gid}`, "--init-groups", "--"], uid, gid };
 }
@@ -110,6 +119,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
     max_connections: "300",
     logging_collector: "off",
     ...(options.durable ? {} : { fsync: "off", synchronous_commit: "off", full_page_writes: "off" }),
+    ...options.settings,
   };
 
   let lastError: Error | undefined;
@@ -178,6 +188,11 @@ function serverOn(port: number, proc: Bun.Subprocess, dir: string, data: string,
       const name = `test_${process.pid}_${++databases}`;
       await admin.unsafe(`CREATE DATABASE ${name}`);
       return urlFor(name);
+    },
+    async dropDatabase(url: string) {
+      const name = decodeURIComponent(new URL(url).pathname.slice(1));
+      if (!/^test_\d+_\d+$/.test(name)) throw new Error(`dropDatabase drops only databases createDatabase made, not ${name}`);
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
     log: readLog,
     async stop() {

@@ -60,6 +60,14 @@ export function DashboardPage({ ctx, status: s, hostname, problem }: DashboardPa
                 {reg.checkedAt ? <span class="small muted block" safe>{`checked ${formatWhen(reg.checkedAt)}`}</span> : ""}
               </dd>
             </div>
+            {s.standing?.waitlist ? (
+              <div>
+                <dt>Waiting list</dt>
+                <dd safe>{`Position ${s.standing.waitlist.position} of ${s.standing.waitlist.waiting} in area ${s.standing.waitlist.area}: ${s.standing.waitlist.reason}`}</dd>
+              </div>
+            ) : (
+              ""
+            )}
             <div>
               <dt>Owner</dt>
               <dd>{s.owner ? <code class="address" safe>{s.owner}</code> : <span class="muted">confirmed at check-in</span>}</dd>

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BenchResult, DoctorReport, RegionSummary, RegistryClient } from "../../../protocol/index.ts";
+import type { BenchResult, DeviceRegistryClient, RegionRtt, DoctorReport, RegionSummary, RegistryClient } from "../../../protocol/index.ts";
 import { RegistryUnreachable } from "../../../protocol/index.ts";
 import { AgentBackend } from "../agent-backend.ts";
 import type { BenchRunner } from "../bench-session.ts";
@@ -23,6 +23,9 @@ export interface TestBackendOptions {
   configuredRegistry?: string | null;
   /** The registry: a list of regions (reachable), "unreachable", or a client factory of the test's own. */
   registry?: RegionSummary[] | "unreachable" | ((url: string) => RegistryClient);
+  /** The signing registry client (check-in); default: one that places the device in the first active region. */
+  deviceClient?: (url: string) => DeviceRegistryClient;
+  measureRegions?: (url: string) => Promise<RegionRtt[]>;
   /** Reuse a state dir, as a restarted agent does; default: a fresh temp dir. */
   stateDir?: string;
   /** What the daemon repaired on its way up. */
@@ -49,6 +52,41 @@ export function fakeRegistry(regions: RegionSummary[] | "unreachable"): (url: st
     async listRegions() {
       if (regions === "unreachable") throw new RegistryUnreachable(`registry not reachable at ${url}: Unable to connect. Is the computer able to access the url?`);
       return regions;
+    },
+  });
+}
+
+/** fakeDeviceClient checks a device in like a registry with these regions would: the first active one takes it. */
+export function fakeDeviceClient(regions: RegionSummary[] | "unreachable"): (url: string) => DeviceRegistryClient {
+  const unreachable = (url: string) => new RegistryUnreachable(`registry not reachable at ${url}: Unable to connect. Is the computer able to access the url?`);
+  return (url) => ({
+    baseUrl: url,
+    async checkIn() {
+      if (regions === "unreachable") throw unreachable(url);
+      const region = regions.find((r) => r.status === "active" && !r.full) ?? null;
+      return {
+        device: {
+          deviceId: "dev-7f3k2m9q",
+          owner: "akash1testowner",
+          state: region ? "assigned" : "waitlisted",
+          region: region ? { id: region.id, name: region.name, locationRegion: region.locationRegion } : null,
+          waitlist: region ? null : { area: "US", position: 1, waiting: 1, threshold: 25, readyToBootstrap: false, reason: "every region is full" },
+          message: region ? "A region has a place for this device; it joins the cluster next." : "No region can take this device yet.",
+          heartbeatIntervalS: 15,
+          replaces: null,
+        },
+        session: { token: "ds1.test", expiresAt: new Date(Date.now() + 60_000).toISOString() },
+      };
+    },
+    async openSession() {
+      if (regions === "unreachable") throw unreachable(url);
+      return { token: "ds1.test", expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    },
+    async self() {
+      throw unreachable(url);
+    },
+    async sendTelemetry() {
+      throw unreachable(url);
     },
   });
 }
@@ -81,6 +119,9 @@ export function createTestBackend(opts: TestBackendOptions = {}): TestBackend {
       }),
     lastBench: opts.lastBench ?? null,
     registryClient: typeof opts.registry === "function" ? opts.registry : fakeRegistry(opts.registry ?? "unreachable"),
+    deviceClient: opts.deviceClient ?? fakeDeviceClient(typeof opts.registry === "function" ? "unreachable" : (opts.registry ?? "unreachable")),
+    machineIdHash: "0".repeat(64),
+    measureRegions: opts.measureRegions ?? (async () => []),
     log,
     startupNotices: opts.startupNotices,
   });

@@ -23,8 +23,8 @@ export function startFakeRegistry(opts: { closedPort: number; downloadBytes?: nu
         const base: string = `http://127.0.0.1:${server.port}`;
         return Response.json({
           regions: [
-            { id: "near", name: "Near", locationRegion: "eu-central", probeUrl: `${base}/probe/near`, status: "active", full: false },
-            { id: "gone", name: "Gone", locationRegion: "us-west", probeUrl: `http://127.0.0.1:${opts.closedPort}/probe`, status: "active", full: false },
+            { id: "near", name: "Near", locationRegion: "eu-central", probeUrl: `${base}/probe/near`, status: "active", admission: "open", capacity: 250, devices: 0, full: false },
+            { id: "gone", name: "Gone", locationRegion: "us-west", probeUrl: `http://127.0.0.1:${opts.closedPort}/probe`, status: "active", admission: "open", capacity: 250, devices: 0, full: false },
           ],
         });
       }

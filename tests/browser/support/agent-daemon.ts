@@ -13,6 +13,8 @@ export interface AgentDaemon {
   url: string;
   port: number;
   stateDir: string;
+  /** cli runs `akash-home <args…>` against this daemon (its state dir and config) and returns what it printed. */
+  cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   /** Everything the daemon wrote, for the failure message. */
   output(): string;
   setupCode(): Promise<string>;
@@ -20,7 +22,7 @@ export interface AgentDaemon {
 }
 
 /** startAgentDaemon starts the daemon, after `prepare` has seeded its state dir, and waits for its page. */
-export async function startAgentDaemon(prepare: (stateDir: string) => void = () => {}): Promise<AgentDaemon> {
+export async function startAgentDaemon(prepare: (stateDir: string) => void = () => {}, daemonArgs: (stateDir: string) => string[] = () => []): Promise<AgentDaemon> {
   const stateDir = mkdtempSync(join(tmpdir(), "akash-home-browser-"));
   prepare(stateDir);
   // An empty config file and no AKASH_HOME_* variables: the machine's own settings must not leak in.
@@ -30,7 +32,7 @@ export async function startAgentDaemon(prepare: (stateDir: string) => void = () 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let out = "";
-  const child: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn([BUN, "agent/main.ts", "agent", "--config", config, "--state-dir", stateDir, "--listen", `127.0.0.1:${port}`], {
+  const child: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn([BUN, "agent/main.ts", "agent", "--config", config, "--state-dir", stateDir, "--listen", `127.0.0.1:${port}`, ...daemonArgs(stateDir)], {
     cwd: ROOT,
     stdin: "ignore",
     stdout: "pipe",
@@ -64,6 +66,11 @@ export async function startAgentDaemon(prepare: (stateDir: string) => void = () 
     port,
     stateDir,
     output: () => out,
+    async cli(args) {
+      const p = Bun.spawn([BUN, "agent/main.ts", ...args, "--config", config, "--state-dir", stateDir], { cwd: ROOT, env, stdout: "pipe", stderr: "pipe" });
+      const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+      return { code, stdout, stderr };
+    },
     async setupCode() {
       const status = Bun.spawnSync([BUN, "agent/main.ts", "status", "--json", "--config", config, "--state-dir", stateDir], { cwd: ROOT, env });
       const text = status.stdout.toString();
