@@ -42,3 +42,27 @@ export const DeviceView = v.object({
   replaces: v.nullable(v.string()),
 });
 export type DeviceView = v.InferOutput<typeof DeviceView>;
+
+/** deviceStateMessage is the sentence an owner reads for a state: what it means and what happens next. */
+export function deviceStateMessage(state: DeviceState): string {
+  switch (state) {
+    case "pending_approval":
+      return "Waiting for the region's operator to approve this device.";
+    case "waitlisted":
+      return "No region can take this device yet; it keeps its place in the queue and joins when one can.";
+    case "assigned":
+      return "A region has a place for this device; it joins the cluster next.";
+    case "joining":
+      return "Joining the region's cluster.";
+    case "online":
+      return "Online and available for workloads.";
+    case "offline":
+      return "The registry has not heard from this device recently; it counts as offline until it does.";
+    case "paused":
+      return "Paused by its owner: it takes no new workloads until resumed.";
+    case "removed":
+      return "Removed from the network. Check in again with a new claim code to return.";
+    case "banned":
+      return "Banned by an operator. Contact the region's operator.";
+  }
+}

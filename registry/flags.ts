@@ -40,6 +40,7 @@ const OPTIONS = {
 export const REGISTRY_HELP = `akash-home registry: the Akash at Home registry (check-in, placement, telemetry, owner API)
 
 Usage: akash-home registry [flags]
+       akash-home registry claim-code --owner akash1… [flags]   make a claim code (see its --help)
 
   --listen HOST:PORT        where to listen (default 0.0.0.0:8080)
   --db URL                  sqlite:<path> (default sqlite:<state-dir>/registry.db) or postgres://…;

@@ -193,6 +193,10 @@ function jsonLog(event: string, fields: Record<string, unknown> = {}): void {
 
 /** runRegistry is `akash-home registry`: serve until SIGINT or SIGTERM. Returns the exit code. */
 export async function runRegistry(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (argv[0] === "claim-code") {
+    const { runClaimCode } = await import("./cli/claim-code.ts");
+    return runClaimCode(argv.slice(1), env);
+  }
   let flags: RegistryFlags;
   try {
     flags = parseRegistryFlags(argv, env);

@@ -1,7 +1,7 @@
 // agent/backend: the agent's setup and membership state machine. No HTTP, no HTML: the page's routes
 // (agent/web) and the CLI's local API (agent/local-api) both drive it through this one object.
 import type { AgentPhase, AgentStatus, CheckInRequest, RegionRtt, DeviceRegistryClient, DeviceState, DeviceView, DoctorReport, RegionSummary, RegistryClient, RegistryReachability, SetupStep, ShareSettings, UpEvent, UpRequest } from "../../protocol/index.ts";
-import { PROTOCOL_VERSION, RegistryRefused, RegistryUnreachable, SETUP_STEPS } from "../../protocol/index.ts";
+import { PROTOCOL_VERSION, deviceStateMessage, RegistryRefused, RegistryUnreachable, SETUP_STEPS } from "../../protocol/index.ts";
 import type { AgentState } from "../state/agent-state.ts";
 import { BenchSession, type BenchRunner, type BenchView } from "./bench-session.ts";
 import { StepError } from "./step-error.ts";
@@ -274,7 +274,7 @@ export class AgentBackend {
   applyRegistryState(state: DeviceState): void {
     const standing = this.state.standing;
     if (!standing || standing.state === state) return;
-    this.applyStanding({ ...standing, state, waitlist: state === "waitlisted" ? standing.waitlist : null }, {});
+    this.applyStanding({ ...standing, state, message: deviceStateMessage(state), waitlist: state === "waitlisted" ? standing.waitlist : null }, {});
   }
 
   private applyStanding(view: DeviceView, extra: Partial<AgentState>): void {

@@ -28,4 +28,5 @@ export const STATE_FILES = {
   doctor: "doctor.json",
   bench: "bench.json",
   setupCode: "setup-code",
+  telemetryOutbox: "telemetry-outbox",
 } as const;

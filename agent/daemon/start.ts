@@ -1,6 +1,6 @@
 // agent/daemon: the composition root. It builds the concrete stores, runners and servers, wires them
 // to the backend, and owns the process lifecycle (signals, shutdown). Nothing else constructs them.
-import { mkdirSync, chmodSync } from "node:fs";
+import { existsSync, mkdirSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { createDeviceRegistryClient, createRegistryClient, type BenchResult, type DoctorReport } from "../../protocol/index.ts";
 import { machineIdHash } from "../state/machine-id.ts";
@@ -17,6 +17,7 @@ import { assertLoopbackListen } from "../web/guard.ts";
 import { createLogger } from "./logger.ts";
 import { runBenchChild, runDoctorChild } from "./self-exec.ts";
 import { servePage } from "./page-server.ts";
+import { telemetryWiring } from "./telemetry-wiring.ts";
 import type { Output } from "../cli/command.ts";
 
 export interface DaemonOptions {
@@ -51,6 +52,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     log(event, { problem });
     notices.push(problem);
   };
+  const keyExisted = existsSync(join(opts.stateDir, STATE_FILES.deviceKey));
   const { key, problem: keyProblem } = await loadOrCreateDeviceKey(join(opts.stateDir, STATE_FILES.deviceKey));
   notice("device key replaced", keyProblem);
 
@@ -72,6 +74,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
 
   const { hostname, port } = splitListen(opts.listen);
   const pageUrl = `http://${opts.listen}`;
+  const telemetry = telemetryWiring({
+    stateDir: opts.stateDir,
+    key,
+    keyExisted,
+    agentVersion: BUILD.version,
+    paused: () => backend.status().paused,
+    hasNvidiaGpu: () => (backend.lastDoctor()?.hardware.gpus ?? []).some((g) => g.vendor === "nvidia"),
+    onRegistryState: (state) => backend.applyRegistryState(state),
+    notice,
+    log: createLogger("telemetry"),
+  });
   const backend: AgentBackend = new AgentBackend({
     build: BUILD,
     device: { id: key.id, publicKey: key.publicKey },
@@ -96,6 +109,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       return probeRegions(targets.regions, { attempts: 3, timeoutMs: 2000, deadlineMs: 5000 });
     },
     machineIdHash: machineIdHash(key.id, opts.machineIdFile ? [opts.machineIdFile] : undefined),
+    onCheckedIn: (url) => telemetry.startFor(url),
+    telemetryStatus: () => telemetry.status(),
     startupNotices: notices,
     log: createLogger("backend"),
   });
@@ -122,6 +137,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const localApi = startLocalApi(socketPath, backend, gate, createLogger("localapi"));
 
   log("started", { version: BUILD.version, page: pageUrl, device: key.id });
+  // A device that has checked in before goes on sending what its outbox holds, and new heartbeats.
+  const checkedInWith = backend.registryUrl();
+  if (checkedInWith && backend.status().standing) telemetry.startFor(checkedInWith);
   // The code opens the page; it goes to the terminal that started us, never into the JSON log.
   if (opts.io.isTty) opts.io.out(`\n  Setup page: ${pageUrl}\n  setup code: ${gate.currentCode()}\n\n`);
   else opts.io.out(`setup page: ${pageUrl} (run "sudo akash-home status" to see the setup code)\n`);
@@ -133,7 +151,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       log("stopping", { signal });
       web.stop();
       localApi.stop();
-      resolve(0);
+      // Let a send in flight finish (and its records be acknowledged) before the process ends.
+      void telemetry.stop().finally(() => resolve(0));
     };
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));

@@ -223,8 +223,13 @@ export class Outbox {
       segment.end = pos;
       if (damaged > 0 && found === 0) {
         const aside = asideName(path, now());
-        renameSync(path, aside);
-        problems.push(`${path} held no readable telemetry; kept it as ${aside} and went on without it`);
+        try {
+          renameSync(path, aside);
+          problems.push(`${path} held no readable telemetry; kept it as ${aside} and went on without it`);
+        } catch (err) {
+          problems.push(`${path} held no readable telemetry and could not be set aside (${(err as Error).message}); left it in place`);
+          unreadable = true;
+        }
         continue;
       }
       if (damaged > 0) problems.push(`${path}: skipped ${damaged} damaged line(s); the rest of its records will be sent`);
@@ -273,7 +278,12 @@ export class Outbox {
     segment.end += line.length;
     this.queued++;
     this.queuedBytes += line.length;
-    this.enforceLimits();
+    try {
+      this.enforceLimits();
+    } catch {
+      // The record is on disk, so append succeeded. The drop that failed to be recorded (a full disk) is
+      // in memory, and the next cursor write (an ack, or the next open) records it.
+    }
     return record;
   }
 

@@ -246,7 +246,13 @@ export class TelemetrySender {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      const waitMs = await this.flushOnce();
+      let waitMs: number;
+      try {
+        waitMs = await this.flushOnce();
+      } catch (err) {
+        // Not expected (flushOnce handles what it knows of), but the loop must outlive a surprise.
+        waitMs = this.unavailable((err as Error)?.message ?? String(err), null);
+      }
       if (this.stopping) break;
       // A flushNow that came while a failing send was in flight must not cut the backoff short.
       if (this.failures > 0 || this.wake.signal.aborted) this.wake = new AbortController();
@@ -278,7 +284,12 @@ export class TelemetrySender {
     // reads it differently (another version, a bug there): narrowing it down would cost a request per record
     // and change nothing. The batch goes, counted, and the queue moves on.
     const throughSeq = records[records.length - 1]!.seq;
-    const discarded = this.outbox.reject(throughSeq);
+    let discarded: number;
+    try {
+      discarded = this.outbox.reject(throughSeq);
+    } catch (e) {
+      return this.unavailable(`cannot discard refused telemetry: ${(e as Error).message}`, null);
+    }
     if (!this.refusalLogged) this.log("telemetry refused by the registry; discarded the batch", { records: discarded, throughSeq, status: err.status, error: err.message });
     this.refusalLogged = true;
     return this.drainGapMs;

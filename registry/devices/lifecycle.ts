@@ -1,4 +1,4 @@
-import type { DeviceState } from "../../protocol/index.ts";
+import { deviceStateMessage, type DeviceState } from "../../protocol/index.ts";
 
 // The one place that says which state changes a device may make. Every write of devices.state goes
 // through assertTransition, so an impossible move (a banned device coming online) fails loudly instead
@@ -67,26 +67,5 @@ export function presenceTarget(from: DeviceState, presence: "online" | "offline"
   return from === "online" || from === "joining" ? "offline" : null;
 }
 
-/** stateMessage is the sentence an owner reads for a state. */
-export function stateMessage(state: DeviceState): string {
-  switch (state) {
-    case "pending_approval":
-      return "Waiting for the region's operator to approve this device.";
-    case "waitlisted":
-      return "No region can take this device yet; it keeps its place in the queue and joins when one can.";
-    case "assigned":
-      return "A region has a place for this device; it joins the cluster next.";
-    case "joining":
-      return "Joining the region's cluster.";
-    case "online":
-      return "Online and available for workloads.";
-    case "offline":
-      return "The registry has not heard from this device recently; it counts as offline until it does.";
-    case "paused":
-      return "Paused by its owner: it takes no new workloads until resumed.";
-    case "removed":
-      return "Removed from the network. Check in again with a new claim code to return.";
-    case "banned":
-      return "Banned by an operator. Contact the region's operator.";
-  }
-}
+/** stateMessage is the sentence an owner reads for a state (shared with the agent through protocol). */
+export const stateMessage = deviceStateMessage;

@@ -7,15 +7,26 @@ import { makeAdr36SignDoc } from "../../registry/accounts/adr36.ts";
 export interface TestOwner {
   address: string;
   cookie: string;
-  /** call sends a request as this owner. */
-  call(method: string, path: string, body?: unknown): Promise<Response>;
+  /** call sends a request as this owner; headers are added to (or override) the cookie and content type. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   claimCode(label?: string): Promise<string>;
 }
 
-export async function signInOwner(registryUrl: string): Promise<TestOwner> {
+/** OwnerWallet is a wallet made before the registry starts, so its address can go into the config (admins). */
+export interface OwnerWallet {
+  wallet: Secp256k1HdWallet;
+  address: string;
+}
+
+export async function newOwnerWallet(): Promise<OwnerWallet> {
   const wallet = await Secp256k1HdWallet.generate(12, { prefix: "akash" });
   const [account] = await wallet.getAccounts();
-  const address = account!.address;
+  return { wallet, address: account!.address };
+}
+
+/** signInOwner signs in with a fresh wallet, or with the one given (e.g. an operator named in the config). */
+export async function signInOwner(registryUrl: string, premade?: OwnerWallet): Promise<TestOwner> {
+  const { wallet, address } = premade ?? (await newOwnerWallet());
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(registryUrl + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
   const challenge = (await (await post(REGISTRY_API.authChallenge, { address })).json()) as { message: string };
@@ -25,8 +36,12 @@ export async function signInOwner(registryUrl: string): Promise<TestOwner> {
   const setCookie = res.headers.get("set-cookie") ?? "";
   const cookie = setCookie.split(";")[0]!;
   if (!cookie.startsWith(`${OWNER_SESSION_COOKIE}=`)) throw new Error(`no session cookie in ${setCookie}`);
-  const call = (method: string, path: string, body?: unknown) =>
-    fetch(registryUrl + path, { method, headers: { cookie, ...(body === undefined ? {} : { "content-type": "application/json" }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(registryUrl + path, {
+      method,
+      headers: { cookie, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   return {
     address,
     cookie,
