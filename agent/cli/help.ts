@@ -14,6 +14,7 @@ export function helpText(): string {
     "",
     "Commands:",
     ...lines,
+    `  ${"registry".padEnd(width)}  run the registry devices check into (see "akash-home registry --help")`,
     "",
     'Every flag --foo-bar can also be set as AKASH_HOME_FOO_BAR or as "foo-bar" in the config file;',
     "a flag wins over the environment, which wins over the file.",

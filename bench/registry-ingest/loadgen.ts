@@ -4,13 +4,13 @@
 // heartbeat (its own rising seq), on its session token, devices taken in turn.
 //
 //   ./node_modules/.bin/bun bench/registry-ingest/loadgen.ts --url http://127.0.0.1:8080 --tokens FILE
-//     [--mode closed|open] [--concurrency 8,32,128] [--rate 20000,10000] [--seconds 10] [--settle 1]
+//     [--concurrency 8,32,128] [--rate 20000,10000] [--seconds 10] [--settle 1]
 //     [--warmup 2] [--max-connections 512] [--watch registry=PID,postgres=PID]
 //
-// closed: C connections, each sending its next request as soon as the last one is answered; one level after
-//         another on the same connections. open: requests fall due at a fixed rate whatever the answers do;
-//         a due request waits for a free connection (opening one up to --max-connections), and its latency
-//         counts from when it fell due, so a stalled server cannot hide its queue.
+// First each closed-loop level (--concurrency): C connections, each sending its next request as soon as the
+// last one is answered. Then each open-loop level (--rate): requests fall due at a fixed rate whatever the
+// answers do; a due request waits for a free connection (opening one up to --max-connections), and its
+// latency counts from when it fell due, so a stalled server cannot hide its queue.
 // Each level runs --settle seconds unmeasured, then --seconds measured: heartbeats/s is 2xx answers that
 // arrived in the window over its length. The JSON on stdout also carries every 2xx of the whole run (warm-up
 // included), which the orchestrator compares with the rows in the store, and the CPU each watched process
@@ -23,9 +23,8 @@ const { values: args } = parseArgs({
   options: {
     url: { type: "string" },
     tokens: { type: "string" },
-    mode: { type: "string", default: "closed" },
     concurrency: { type: "string", default: "8,32,128" },
-    rate: { type: "string", default: "20000" },
+    rate: { type: "string", default: "" },
     seconds: { type: "string", default: "10" },
     settle: { type: "string", default: "1" },
     warmup: { type: "string", default: "2" },
@@ -36,7 +35,7 @@ const { values: args } = parseArgs({
 });
 
 if (!args.url || !args.tokens) {
-  console.error("usage: loadgen.ts --url http://HOST:PORT --tokens FILE [--mode closed|open] …");
+  console.error("usage: loadgen.ts --url http://HOST:PORT --tokens FILE [--concurrency C,…] [--rate R,…] …");
   process.exit(2);
 }
 
@@ -71,7 +70,8 @@ interface Window {
   latencies: number[];
 }
 
-const totals = { ok: 0, non2xx: 0, transportErrors: 0, statuses: {} as Record<string, number> };
+/** stored: records the registry's answers said it stored (new, not duplicates); it should equal the rows. */
+const totals = { ok: 0, stored: 0, non2xx: 0, transportErrors: 0, statuses: {} as Record<string, number> };
 let window: Window = { open: false, ok: 0, non2xx: 0, statuses: {}, latencies: [] };
 
 function record(status: number, latencyMs: number): void {
@@ -94,6 +94,7 @@ function record(status: number, latencyMs: number): void {
 // ---- connections ---------------------------------------------------------------------------------------
 
 const CRLFCRLF = Buffer.from("\r\n\r\n");
+const STORED = /"stored":(\d+)/;
 
 /** Connection is one keep-alive socket carrying one request at a time. */
 class Connection {
@@ -147,6 +148,7 @@ class Connection {
     if (!m) throw new Error(`answer without Content-Length (the load generator reads no other framing):\n${head}`);
     const total = end + 4 + Number(m[1]);
     if (this.buffer.length < total) return;
+    if (status >= 200 && status < 300) totals.stored += Number(STORED.exec(this.buffer.toString("latin1", end + 4, total))?.[1] ?? 0);
     this.buffer = this.buffer.length === total ? Buffer.alloc(0) : this.buffer.subarray(total);
     const done = this.onAnswer!;
     this.onAnswer = null;
@@ -370,24 +372,19 @@ if (warmupS > 0) {
   await warm.stop();
 }
 
-if (args.mode === "closed") {
-  for (const c of list(args.concurrency)) {
-    const run = await closedLoop(c);
-    results.push(await measure(settle, seconds, { mode: "closed", concurrency: c, targetRate: null, connectionsUsed: c }));
-    await run.stop();
-    console.error(`closed ${c}: ${JSON.stringify(results.at(-1))}`);
-  }
-} else if (args.mode === "open") {
-  for (const rate of list(args.rate)) {
-    const run = await openLoop(rate, Number(args["max-connections"]));
-    const r = await measure(settle, seconds, { mode: "open", concurrency: null, targetRate: rate, connectionsUsed: 0 });
-    r.connectionsUsed = run.used();
-    results.push(r);
-    await run.stop();
-    console.error(`open ${rate}/s: ${JSON.stringify(r)}`);
-  }
-} else {
-  throw new Error(`--mode must be closed or open (got ${args.mode})`);
+for (const c of list(args.concurrency)) {
+  const run = await closedLoop(c);
+  results.push(await measure(settle, seconds, { mode: "closed", concurrency: c, targetRate: null, connectionsUsed: c }));
+  await run.stop();
+  console.error(`closed ${c}: ${JSON.stringify(results.at(-1))}`);
+}
+for (const rate of list(args.rate)) {
+  const run = await openLoop(rate, Number(args["max-connections"]));
+  const r = await measure(settle, seconds, { mode: "open", concurrency: null, targetRate: rate, connectionsUsed: 0 });
+  r.connectionsUsed = run.used();
+  results.push(r);
+  await run.stop();
+  console.error(`open ${rate}/s: ${JSON.stringify(r)}`);
 }
 
 for (const c of pool) c.close();

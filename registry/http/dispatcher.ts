@@ -59,11 +59,39 @@ function cookie(req: Request, name: string): string | null {
   return null;
 }
 
+/**
+ * readBody reads at most max bytes. A declared length over max is refused unread; a body without one
+ * (chunked) is read only until it passes max, so no route holds more than its limit in memory whatever is sent.
+ */
 async function readBody(req: Request, max: number): Promise<Uint8Array | PublicError> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > max) return new PublicError(413, "body_too_large", `the body is ${declared} bytes; this route accepts at most ${max}`, "send less per request");
-  const buf = new Uint8Array(await req.arrayBuffer());
-  if (buf.byteLength > max) return new PublicError(413, "body_too_large", `the body is over ${max} bytes`, "send less per request");
+  const tooLarge = (what: string) => new PublicError(413, "body_too_large", `the body is ${what}; this route accepts at most ${max} bytes`, "send less per request");
+  const length = req.headers.get("content-length");
+  if (length !== null) {
+    const declared = Number(length);
+    if (declared > max) return tooLarge(`${declared} bytes`);
+    const buf = new Uint8Array(await req.arrayBuffer());
+    return buf.byteLength > max ? tooLarge(`over ${max} bytes`) : buf;
+  }
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return tooLarge(`over ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  const buf = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    buf.set(c, at);
+    at += c.byteLength;
+  }
   return buf;
 }
 

@@ -16,20 +16,29 @@ export function startHttpServer(listen: ListenOptions, routes: readonly RouteDef
   const table: Record<string, Record<string, (req: Request & { params?: Record<string, string> }) => Promise<Response> | Response>> = {};
   for (const r of routes) (table[r.path] ??= {})[r.method] = dispatch(r, deps);
   for (const [path, handler] of Object.entries(plain)) (table[path] ??= {}).GET = handler;
+  // Paths with :params match here too, so a wrong method on /x/:id/approve is a 405 that names the right one.
+  const templates = Object.keys(table)
+    .filter((p) => p.includes("/:"))
+    .map((p) => ({ pattern: new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\/:\w+/g, "/[^/]+")}$`), path: p }));
+  const routeOf = (path: string): string | null =>
+    Object.prototype.hasOwnProperty.call(table, path) ? path : (templates.find((t) => t.pattern.test(path))?.path ?? null);
   return Bun.serve({
     hostname: listen.hostname,
     port: listen.port,
     // Elysia and Bun default to SO_REUSEPORT on Linux, which would let a second registry share the port silently.
     reusePort: false,
-    maxRequestBodySize: 4 * 1024 * 1024,
+    // Each route's own limit applies in the dispatcher, which reads no further than it and answers with the
+    // error envelope; Bun's limit would answer a bare 413 first, so it is kept out of the way. Bodies nobody
+    // reads (unknown paths, GET routes) are discarded as they arrive, never buffered.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     idleTimeout: 30,
     routes: table as never,
     fetch(req) {
       const path = new URL(req.url).pathname;
-      const known = Object.prototype.hasOwnProperty.call(table, path);
+      const known = routeOf(path);
       return known
-        ? errorResponse(405, "method_not_allowed", `${req.method} is not accepted on ${path}`, `use ${Object.keys(table[path]!).join(" or ")}`)
-        : errorResponse(404, "not_found", `no route ${req.method} ${path.slice(0, 200)}`, "see /api/openapi.json for the registry's routes");
+        ? errorResponse(405, "method_not_allowed", `${req.method.slice(0, 20)} is not accepted on ${path.slice(0, 200)}`, `use ${Object.keys(table[known]!).join(" or ")}`, { allow: Object.keys(table[known]!).join(", ") })
+        : errorResponse(404, "not_found", `no route ${req.method.slice(0, 20)} ${path.slice(0, 200)}`, "see /api/openapi.json for the registry's routes");
     },
     error(err) {
       deps.log("request_failed", { error: String(err?.stack ?? err) });

@@ -66,3 +66,8 @@ describe("geo-IP", () => {
     expect(loads).toBe(1);
   });
 });
+
+test("the embedded country table is what scripts/gen-country-centroids.ts makes from world-countries", async () => {
+  const { centroidsSource } = await import("../../scripts/gen-country-centroids.ts");
+  expect(await Bun.file(new URL("./country-centroids.ts", import.meta.url)).text()).toBe(centroidsSource());
+});

@@ -1,8 +1,8 @@
 // registry/regions: the region directory, placement of devices into regions, and waitlist rules.
 // This file: where on Earth a device probably is when its round trips say nothing. Offline data only
-// (geoip-country, world-countries); imports nothing of the registry's other domains, no HTTP, no store.
+// (geoip-country, and country reference points generated from world-countries); imports nothing of the registry's other domains, no HTTP, no store.
 import { isIP } from "node:net";
-import countries from "world-countries";
+import { COUNTRY_CENTROIDS } from "./country-centroids.ts";
 
 /** LatLng is a point in degrees. */
 export interface LatLng {
@@ -10,8 +10,8 @@ export interface LatLng {
   longitude: number;
 }
 
-// One pass over the package's list at load; lookups afterwards are a Map hit.
-const CENTROIDS = new Map<string, LatLng>(countries.map((c) => [c.cca2, { latitude: c.latlng[0], longitude: c.latlng[1] }]));
+// One pass over the table at load; lookups afterwards are a Map hit.
+const CENTROIDS = new Map<string, LatLng>(Object.entries(COUNTRY_CENTROIDS).map(([code, [latitude, longitude]]) => [code, { latitude, longitude }]));
 
 /** isCountryCode says whether code is an ISO 3166-1 alpha-2 code (upper case) of a real country. */
 export function isCountryCode(code: string): boolean {

@@ -17,8 +17,11 @@ async function ingestUntilKilled(path: string, atLeast: number): Promise<string[
   const confirmed: string[] = [];
   let buffered = "";
   const decoder = new TextDecoder();
-  for await (const chunk of child.stdout) {
-    buffered += decoder.decode(chunk, { stream: true });
+  const reader = child.stdout.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffered += decoder.decode(value, { stream: true });
     const lines = buffered.split("\n");
     buffered = lines.pop()!; // an unfinished line was not fully confirmed
     confirmed.push(...lines.filter((l) => l !== "ready"));

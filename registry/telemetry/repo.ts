@@ -68,8 +68,11 @@ export interface TelemetryWriter {
 export interface TelemetryRepo {
   /** write runs fn in one transaction: everything it wrote commits together, or nothing does. */
   write<T>(fn: (writer: TelemetryWriter) => Promise<T>): Promise<T>;
-  /** latestIntervals returns each device's most recent interval: of the given devices, or of all. */
-  latestIntervals(deviceIds?: readonly string[]): Promise<UptimeInterval[]>;
+  /**
+   * latestIntervals returns the most recent interval of each device (of the given ones, or of all) whose
+   * latest interval ended at or after endedSince; older ones cannot be extended, so they are not needed.
+   */
+  latestIntervals(endedSince: number, deviceIds?: readonly string[]): Promise<UptimeInterval[]>;
   /** lastHeartbeat returns the device's heartbeat with the highest seq, or null. */
   lastHeartbeat(deviceId: string): Promise<HeartbeatRow | null>;
   /** uptimeIntervals returns the device's intervals that overlap [fromMs, toMs], oldest first. */

@@ -98,7 +98,7 @@ describeEachEngine("telemetry service", (db) => {
   test("one request that the store refuses fails alone; the requests batched with it are stored", async () => {
     const repo = new SqlTelemetryRepo(db());
     const poisoned: TelemetryRepo = {
-      latestIntervals: (ids) => repo.latestIntervals(ids),
+      latestIntervals: (since, ids) => repo.latestIntervals(since, ids),
       lastHeartbeat: (id) => repo.lastHeartbeat(id),
       uptimeIntervals: (id, a, b) => repo.uptimeIntervals(id, a, b),
       write: (fn) =>
@@ -219,6 +219,20 @@ describeEachEngine("telemetry service", (db) => {
     await service.close();
   });
 
+  test("a sweep counts the heartbeats that arrived before it, even if they are not stored yet", async () => {
+    const clock = new Clock();
+    const { service, presence } = open(db(), clock);
+    const id = device("just-in-time");
+    await service.ingest(id, [heartbeat(1)]);
+    clock.advance(GRACE);
+    const late = service.ingest(id, [heartbeat(2)]);
+    clock.advance(1);
+    expect(await service.sweep()).toEqual([]);
+    await late;
+    expect(presence.map((p) => p.presence)).toEqual(["online"]);
+    await service.close();
+  });
+
   test("a device that only resends old records is not brought back online", async () => {
     const clock = new Clock();
     const { service, presence } = open(db(), clock);
@@ -330,7 +344,36 @@ describeEachEngine("telemetry service", (db) => {
     const pending = service.ingest(id, [heartbeat(1)]);
     await service.close();
     expect(await pending).toEqual({ stored: 1, duplicates: 0 });
-    await expect(service.ingest(id, [heartbeat(2)])).rejects.toThrow(/closed/);
+    await expect(service.ingest(id, [heartbeat(2)])).rejects.toMatchObject({ status: 503, code: "registry_stopping" });
+  });
+
+  test("when more records wait than the store keeps up with, new requests are refused with 503 and nothing is lost", async () => {
+    const { service } = open(db(), new Clock(), { maxQueuedRecords: 10 });
+    const id = device("busy");
+    const accepted = Array.from({ length: 5 }, (_, i) => service.ingest(id, [heartbeat(2 * i + 1), metrics(2 * i + 2)]));
+    await expect(service.ingest(id, [heartbeat(11)])).rejects.toMatchObject({ status: 503, code: "telemetry_busy" });
+    expect((await Promise.all(accepted)).reduce((n, r) => n + r.stored, 0)).toBe(10);
+    expect(await service.ingest(id, [heartbeat(11)])).toEqual({ stored: 1, duplicates: 0 });
+    expect(service.stats().callsRefused).toBe(1);
+    await service.close();
+  });
+
+  test("records of one request count in seq order, whatever order they came in", async () => {
+    const clock = new Clock();
+    const { service } = open(db(), clock);
+    const id = device("unordered");
+    await service.ingest(id, [heartbeat(1, { paused: true })]);
+    clock.advance(15_000);
+    // The device resumed (seq 3) after its last paused beat (seq 2); the array lists them the other way round.
+    await service.ingest(id, [heartbeat(3, { paused: false }), heartbeat(2, { paused: true })]);
+    clock.advance(15_000);
+    await service.ingest(id, [heartbeat(4, { paused: false })]);
+    const kinds = (await service.uptimeIntervals(id, 0, Number.MAX_SAFE_INTEGER)).map((i) => [i.kind, i.endAt - i.startAt]);
+    expect(kinds).toEqual([
+      ["paused", 15_000],
+      ["online", 15_000],
+    ]);
+    await service.close();
   });
 
   test("stats feed /metrics: commit and ingest latency histograms are cumulative", async () => {

@@ -3,6 +3,7 @@
 // domains: the HTTP route authenticates the device and calls ingest(); the devices domain hears about
 // presence through onPresence.
 import type { TelemetryRecord } from "../../protocol/index.ts";
+import { PublicError } from "../public-error.ts";
 import { LatencyHistogram, type HistogramSnapshot } from "./latency-histogram.ts";
 import type { HeartbeatRow, MetricsRow, TelemetryRepo, UptimeInterval } from "./repo.ts";
 import { UptimeTracker, type ArrivedHeartbeat, type PresenceChange } from "./uptime-tracker.ts";
@@ -12,6 +13,8 @@ export type { PresenceChange } from "./uptime-tracker.ts";
 /** Kubernetes marks a node unknown 40–50 s after its last lease renewal; our heartbeat comes every 15 s. */
 export const DEFAULT_GRACE_MS = 50_000;
 export const DEFAULT_MAX_BATCH_RECORDS = 5000;
+/** About five seconds of the target load: beyond it the store is not keeping up, and waiting longer helps nobody. */
+export const DEFAULT_MAX_QUEUED_RECORDS = 100_000;
 
 export interface TelemetryServiceOptions {
   repo: TelemetryRepo;
@@ -25,6 +28,8 @@ export interface TelemetryServiceOptions {
   batching?: boolean;
   /** The most records one transaction takes; a single call is never split. */
   maxBatchRecords?: number;
+  /** The most records waiting for a transaction; past it ingest refuses (503) and the agent's outbox retries later. */
+  maxQueuedRecords?: number;
   /** Hears every presence change, in order per device; ingest answers after the "online" it caused is handled. */
   onPresence?: (change: PresenceChange) => void | Promise<void>;
   /** Hears failures of onPresence (the records are stored regardless). Default: console.error. */
@@ -48,6 +53,8 @@ export interface TelemetryStats {
   meanBatchCalls: number;
   /** Calls whose transaction failed. */
   callsFailed: number;
+  /** Calls refused because too many records were already waiting. */
+  callsRefused: number;
   /** Records waiting for a transaction right now. */
   queuedRecords: number;
   devicesOnline: number;
@@ -90,6 +97,7 @@ export class TelemetryService {
   readonly graceMs: number;
   readonly batching: boolean;
   private readonly maxBatchRecords: number;
+  private readonly maxQueuedRecords: number;
   private readonly tracker: UptimeTracker;
   private readonly queue: Pending[] = [];
   private queuedRecords = 0;
@@ -99,7 +107,7 @@ export class TelemetryService {
   private readonly presenceChains = new Map<string, Promise<void>>();
   private readonly sweepers = new Set<Sweeper>();
 
-  private readonly counters = { heartbeatsStored: 0, metricsStored: 0, duplicates: 0, batchesCommitted: 0, callsCommitted: 0, recordsInBatches: 0, callsFailed: 0 };
+  private readonly counters = { heartbeatsStored: 0, metricsStored: 0, duplicates: 0, batchesCommitted: 0, callsCommitted: 0, recordsInBatches: 0, callsFailed: 0, callsRefused: 0 };
   private readonly commitLatency = new LatencyHistogram();
   private readonly ingestLatency = new LatencyHistogram();
 
@@ -109,16 +117,24 @@ export class TelemetryService {
     this.graceMs = o.graceMs ?? DEFAULT_GRACE_MS;
     this.batching = o.batching ?? true;
     this.maxBatchRecords = Math.max(1, o.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS);
+    this.maxQueuedRecords = o.maxQueuedRecords ?? DEFAULT_MAX_QUEUED_RECORDS;
     this.tracker = new UptimeTracker(this.graceMs);
   }
 
   /**
    * ingest stores a device's records once each by (device, seq) and answers only when they are committed.
    * The device must already be authenticated; the records validated against protocol/telemetry.ts.
+   * Refusals are PublicErrors (503) that the agent's outbox answers by sending again later.
    */
   ingest(deviceId: string, records: readonly TelemetryRecord[]): Promise<IngestResult> {
-    if (this.closed) return Promise.reject(new Error("the telemetry service is closed; the registry is shutting down, send again after it restarts"));
+    if (this.closed) {
+      return Promise.reject(new PublicError(503, "registry_stopping", "The registry is shutting down and stores no more telemetry.", "Send again in a few seconds; the agent keeps the records until then."));
+    }
     if (records.length === 0) return Promise.resolve({ stored: 0, duplicates: 0 });
+    if (this.queuedRecords + records.length > this.maxQueuedRecords) {
+      this.counters.callsRefused++;
+      return Promise.reject(new PublicError(503, "telemetry_busy", "The registry has more telemetry waiting than its store keeps up with.", "Send again in a few seconds; the agent keeps the records until then."));
+    }
     const receivedAt = this.now();
     return new Promise<IngestResult>((resolve, reject) => {
       this.queue.push({ kind: "call", deviceId, records, receivedAt, queuedAt: performance.now(), resolve, reject });
@@ -128,15 +144,17 @@ export class TelemetryService {
   }
 
   /**
-   * loadPresence reads every device's latest uptime interval, so that after a restart a device heard from
-   * within graceMs is still online (and not announced again) and one that was not is offline. Call it once
+   * loadPresence reads the open interval of every device heard from within graceMs, so that after a restart
+   * such a device is still online (not announced again) and its interval goes on, and every other device is
+   * offline (its next heartbeat announces it and starts a new interval). Call it once
    * at start-up, before ingest; it returns the devices it found online, for the devices domain to reconcile
    * with its own state (a crash between a commit and its onPresence leaves the two apart).
    */
-  loadPresence(): Promise<{ online: string[]; devices: number }> {
+  loadPresence(): Promise<{ online: string[] }> {
     return this.runBetweenBatches(async () => {
-      this.tracker.load(await this.repo.latestIntervals(), this.now());
-      return { online: this.tracker.onlineDeviceIds(), devices: this.tracker.knownCount };
+      const now = this.now();
+      this.tracker.load(await this.repo.latestIntervals(now - this.graceMs), now);
+      return { online: this.tracker.onlineDeviceIds() };
     });
   }
 
@@ -207,6 +225,7 @@ export class TelemetryService {
       meanBatchRecords: c.batchesCommitted ? c.recordsInBatches / c.batchesCommitted : 0,
       meanBatchCalls: c.batchesCommitted ? c.callsCommitted / c.batchesCommitted : 0,
       callsFailed: c.callsFailed,
+      callsRefused: c.callsRefused,
       queuedRecords: this.queuedRecords,
       devicesOnline: this.tracker.onlineCount,
       commitLatencyMs: this.commitLatency.snapshot(),
@@ -273,18 +292,17 @@ export class TelemetryService {
 
   /** takeBatch takes calls from the head of the queue up to maxBatchRecords (one, without batching), stopping at a task. */
   private takeBatch(): PendingCall[] {
-    const batch: PendingCall[] = [];
+    let taken = 0;
     let records = 0;
-    while (this.queue.length > 0) {
-      const next = this.queue[0]!;
+    for (const next of this.queue) {
       if (next.kind !== "call") break;
-      if (batch.length > 0 && (!this.batching || records + next.records.length > this.maxBatchRecords)) break;
-      this.queue.shift();
-      batch.push(next);
+      if (taken > 0 && (!this.batching || records + next.records.length > this.maxBatchRecords)) break;
+      taken++;
       records += next.records.length;
     }
     this.queuedRecords -= records;
-    return batch;
+    // One splice per batch: shifting call by call costs a copy of the whole queue each time.
+    return this.queue.splice(0, taken) as PendingCall[];
   }
 
   /** commitWithIsolation commits a batch; if it fails, each call is tried alone so one bad call fails alone. */
@@ -315,7 +333,8 @@ export class TelemetryService {
   private async loadDevices(deviceIds: string[]): Promise<void> {
     const unknown = this.tracker.unknown(deviceIds);
     if (unknown.length === 0) return;
-    this.tracker.load(await this.repo.latestIntervals(unknown), this.now(), unknown);
+    const now = this.now();
+    this.tracker.load(await this.repo.latestIntervals(now - this.graceMs, unknown), now, unknown);
   }
 
   private async commit(batch: PendingCall[]): Promise<void> {
@@ -362,8 +381,10 @@ export class TelemetryService {
       const [heartbeatNew, metricsNew] = await Promise.all([w.insertHeartbeats(heartbeats), w.insertMetrics(metrics)]);
       const arrived: ArrivedHeartbeat[] = [];
       heartbeats.forEach((h, i) => {
-        if (heartbeatNew[i]) arrived.push({ deviceId: h.deviceId, receivedAt: h.receivedAt, paused: h.paused });
+        if (heartbeatNew[i]) arrived.push({ deviceId: h.deviceId, seq: h.seq, receivedAt: h.receivedAt, paused: h.paused });
       });
+      // A device's latest word on pausing is its highest seq, whatever order its records came in.
+      arrived.sort((a, b) => a.receivedAt - b.receivedAt || a.seq - b.seq);
       const plan = this.tracker.plan(arrived);
       const [createdIds] = await Promise.all([w.createIntervals(plan.create), w.extendIntervals(plan.extend)]);
       return { plan, createdIds, heartbeatNew, metricsNew };

@@ -51,15 +51,18 @@ describeEachEngine("telemetry repo", (db) => {
         expect(stored).toEqual({ id: ids[i]!, ...fresh[i]! });
       }
       await repo.write((w) => w.extendIntervals(ids.slice(60).map((id, k) => ({ id, endAt: T + 1000 + k }))));
-      const latest = await repo.latestIntervals([dev(0), dev(6), "nobody"]);
+      const latest = await repo.latestIntervals(0, [dev(0), dev(6), "nobody"]);
       expect(latest.map((l) => [l.deviceId, l.id, l.endAt]).sort()).toEqual(
         [
           [dev(0), ids[63]!, T + 1003],
           [dev(6), ids[69]!, T + 1009],
         ].sort(),
       );
-      const all = await repo.latestIntervals();
+      const all = await repo.latestIntervals(0);
       expect(all.filter((l) => l.deviceId.startsWith(`iv-${strategy.detectNew}-`))).toHaveLength(7);
+      // Devices whose latest interval ended before the cut-off are left out.
+      const recent = await repo.latestIntervals(T + 1006);
+      expect(recent.filter((l) => l.deviceId.startsWith(`iv-${strategy.detectNew}-`)).map((l) => l.deviceId).sort()).toEqual([dev(3), dev(4), dev(5), dev(6)].sort());
     });
   }
 
@@ -73,6 +76,6 @@ describeEachEngine("telemetry repo", (db) => {
       }),
     ).rejects.toThrow("crash before commit");
     expect(await repo.lastHeartbeat("rollback")).toBeNull();
-    expect(await repo.latestIntervals(["rollback"])).toEqual([]);
+    expect(await repo.latestIntervals(0, ["rollback"])).toEqual([]);
   });
 });

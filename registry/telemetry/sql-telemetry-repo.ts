@@ -284,16 +284,17 @@ export class SqlTelemetryRepo implements TelemetryRepo {
     return this.db.transaction((tx) => fn(new SqlTelemetryWriter(tx, this.statements, this.detectNew, this.multiRowUpdates)));
   }
 
-  async latestIntervals(deviceIds?: readonly string[]): Promise<UptimeInterval[]> {
-    const latest = (where: string) =>
+  async latestIntervals(endedSince: number, deviceIds?: readonly string[]): Promise<UptimeInterval[]> {
+    // A device's latest interval is its highest id: ids rise in the order intervals are created.
+    const latest = (devices: string) =>
       `SELECT ${INTERVAL_COLUMNS.split(", ").map((c) => `u.${c}`).join(", ")} FROM uptime_intervals u ` +
-      `JOIN (SELECT MAX(id) AS id FROM uptime_intervals ${where} GROUP BY device_id) m ON u.id = m.id`;
-    if (deviceIds === undefined) return (await this.db.query(latest(""))).map(toInterval);
+      `JOIN (SELECT MAX(id) AS id FROM uptime_intervals WHERE end_at >= $1${devices} GROUP BY device_id) m ON u.id = m.id`;
+    if (deviceIds === undefined) return (await this.db.query(latest(""), [endedSince])).map(toInterval);
     const out: UptimeInterval[] = [];
     const unique = [...new Set(deviceIds)];
     for (const [start, size] of powerOfTwoChunks(unique.length)) {
-      const marks = Array.from({ length: size }, (_, i) => `$${i + 1}`).join(", ");
-      const rows = await this.db.query(latest(`WHERE device_id IN (${marks})`), unique.slice(start, start + size));
+      const marks = Array.from({ length: size }, (_, i) => `$${i + 2}`).join(", ");
+      const rows = await this.db.query(latest(` AND device_id IN (${marks})`), [endedSince, ...unique.slice(start, start + size)]);
       out.push(...rows.map(toInterval));
     }
     return out;

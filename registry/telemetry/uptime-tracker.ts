@@ -23,6 +23,7 @@ export interface PresenceChange {
 /** ArrivedHeartbeat is what uptime needs of a new (not duplicate) heartbeat. */
 export interface ArrivedHeartbeat {
   deviceId: string;
+  seq: number;
   receivedAt: number;
   paused: boolean;
 }
@@ -74,8 +75,8 @@ export class UptimeTracker {
 
   /**
    * load takes the latest stored interval of devices not yet in memory: a device whose interval ended within
-   * graceMs of now is online. `devices` names the devices asked about (those without a row have no
-   * intervals); without it, the rows are every device the store has.
+   * graceMs of now is online. `devices` names the devices asked about (those without a row have no interval
+   * recent enough to matter); without it, the rows are every such device the store has.
    */
   load(latest: readonly UptimeInterval[], now: number, devices?: readonly string[]): void {
     const sorted = [...latest].sort((a, b) => a.endAt - b.endAt);

@@ -159,4 +159,12 @@ CREATE TABLE uptime_intervals (
 CREATE INDEX uptime_intervals_device ON uptime_intervals (device_id, start_at);
 `,
   },
+  {
+    version: 2,
+    name: "one open operator offer per region and owner",
+    sql: `
+CREATE UNIQUE INDEX operator_offers_one_open ON operator_offers (region_id, owner) WHERE status = 'open';
+CREATE INDEX claim_codes_open ON claim_codes (owner, used_at);
+`,
+  },
 ];
