@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sampleBenchResult, sampleDoctorReport } from "../../tests/fixtures/reports.ts";
 import { StepError } from "./step-error.ts";
 import { createTestBackend, fakeDeviceClient, type TestBackendOptions } from "./testing/test-backend.ts";
-import { RegistryRefused, createRegistryClient, type BenchResult, type DoctorReport, type UpEvent } from "../../protocol/index.ts";
+import { RegistryRefused, createRegistryClient, type RegionSummary, type BenchResult, type DoctorReport, type UpEvent } from "../../protocol/index.ts";
 
 /** testBackend: a backend whose probe and benchmark give these results, talking HTTP to real registries. */
 function testBackend(opts: { doctor: () => DoctorReport; bench: () => BenchResult } & TestBackendOptions) {
@@ -233,5 +233,24 @@ describe("pause, resume, leave", () => {
     const s = backend.down();
     expect(s.claimed).toBe(false);
     expect(s.deviceId).toBe("dev-7f3k2m9q");
+  });
+});
+
+describe("standing refresh", () => {
+  test("a waiting device checks in again without its spent code and learns it was placed", async () => {
+    const full: RegionSummary = { id: "us-west-1", name: "US West", locationRegion: "na-us-west", probeUrl: "http://127.0.0.1/probe", status: "active", admission: "open", capacity: 1, devices: 1, full: true };
+    let regions: RegionSummary[] = [full];
+    const claims: (string | null)[] = [];
+    const client = (url: string) => {
+      const inner = fakeDeviceClient(regions)(url);
+      return { ...inner, checkIn: async (req: Parameters<typeof inner.checkIn>[0]) => (claims.push(req.claimCode), inner.checkIn(req)) };
+    };
+    const { backend } = testBackend({ doctor: () => sampleDoctorReport(), bench: () => sampleBenchResult(), deviceClient: client });
+    await backend.up({ registry: registry.url.origin, claim: "K7QX-3MPA", yes: true, share: { cpuCores: 4 } }, () => {});
+    expect(backend.status().phase).toBe("waitlisted");
+    regions = [{ ...full, devices: 0, full: false }];
+    await backend.refreshStanding();
+    expect(backend.status()).toMatchObject({ phase: "joining", region: { id: "us-west-1" } });
+    expect(claims).toEqual(["K7QX-3MPA", null]);
   });
 });

@@ -270,6 +270,21 @@ export class AgentBackend {
     return this.status();
   }
 
+  /**
+   * refreshStanding checks in again without a claim code, with round trips measured now: a waiting device
+   * learns its new place in line, and may be placed if a region near it has room. Quiet: it never throws.
+   */
+  async refreshStanding(): Promise<void> {
+    const url = this.registryUrl();
+    if (!url || !this.state.standing || !this.doctorReport || this.state.phase === "left") return;
+    try {
+      const answer = await this.deps.deviceClient(url).checkIn({ ...this.checkInRequest(await this.deps.measureRegions(url)), claimCode: null });
+      this.applyStanding(answer.device, {});
+    } catch (err) {
+      this.deps.log("standing refresh failed", { error: (err as Error)?.message ?? String(err) });
+    }
+  }
+
   /** applyRegistryState follows a state the registry reported with a telemetry answer. */
   applyRegistryState(state: DeviceState): void {
     const standing = this.state.standing;

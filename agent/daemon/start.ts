@@ -20,6 +20,9 @@ import { servePage } from "./page-server.ts";
 import { telemetryWiring } from "./telemetry-wiring.ts";
 import type { Output } from "../cli/command.ts";
 
+/** How often a waiting device checks in again to learn its place in line. */
+const STANDING_REFRESH_MS = 10 * 60_000;
+
 export interface DaemonOptions {
   stateDir: string;
   listen: string;
@@ -140,6 +143,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   // A device that has checked in before goes on sending what its outbox holds, and new heartbeats.
   const checkedInWith = backend.registryUrl();
   if (checkedInWith && backend.status().standing) telemetry.startFor(checkedInWith);
+  // A device that waits (for a place, or an operator) asks again now and then where it stands.
+  const refresh = setInterval(() => {
+    const phase = backend.status().phase;
+    if (phase === "waitlisted" || phase === "pending-approval") void backend.refreshStanding();
+  }, STANDING_REFRESH_MS);
+  refresh.unref();
   // The code opens the page; it goes to the terminal that started us, never into the JSON log.
   if (opts.io.isTty) opts.io.out(`\n  Setup page: ${pageUrl}\n  setup code: ${gate.currentCode()}\n\n`);
   else opts.io.out(`setup page: ${pageUrl} (run "sudo akash-home status" to see the setup code)\n`);
