@@ -45,7 +45,7 @@ Usage: akash-home registry [flags]
   --listen HOST:PORT        where to listen (default 0.0.0.0:8080)
   --db URL                  sqlite:<path> (default sqlite:<state-dir>/registry.db) or postgres://…;
                             prefer AKASH_HOME_REGISTRY_DB for URLs with a password
-  --config FILE             the regions file (YAML); without it no region takes devices
+  --config FILE             the regions file (YAML), required
   --state-dir DIR           where the SQLite store lives (default /var/lib/akash-home-registry as root)
   --downloads DIR           folder with akash-home-linux-{x64,arm64}[.xz] and SHA256SUMS (./scripts/build's dist/)
   --public-url URL          the address devices and owners reach this registry at (default http://<listen>)

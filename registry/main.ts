@@ -5,7 +5,7 @@ import { BUILD, REGISTRY_API, type DeviceState, type Hardware } from "../protoco
 import installScript from "../install.sh" with { type: "text" };
 import { AccountsService } from "./accounts/service.ts";
 import { SqlAccountsRepo } from "./accounts/sql-accounts-repo.ts";
-import { loadRegistryConfig, type RegistryConfig } from "./config/registry-config.ts";
+import { loadRegistryConfig } from "./config/registry-config.ts";
 import { DeviceSessions } from "./devices/device-sessions.ts";
 import { sqlNonceStore } from "./devices/nonce-store.ts";
 import { DevicesService, type ClaimsPort, type RegionsPort } from "./devices/service.ts";
@@ -43,8 +43,6 @@ export interface RunningRegistry {
   stop(): Promise<void>;
 }
 
-const EMPTY_CONFIG: RegistryConfig = { placement: { maxRttMs: 150 }, waitlist: { defaultThreshold: 25, areas: {} }, admins: [], regions: [] } as unknown as RegistryConfig;
-
 async function sessionSecret(db: SqlDriver): Promise<Buffer> {
   // INSERT-then-read, so replicas starting together agree on one secret.
   await db.insertMany("registry_meta", ["key", "value"], [["device_session_secret", DeviceSessions.newSecret()]], "ignore");
@@ -58,8 +56,9 @@ function fitOf(hardware: Hardware) {
 
 /** startRegistry opens the store and serves the API; stop() ends it, flushing queued telemetry first. */
 export async function startRegistry(flags: RegistryFlags, log: Log): Promise<RunningRegistry> {
-  const config = flags.config ? await loadRegistryConfig(flags.config, { registryUrl: flags.publicUrl }) : EMPTY_CONFIG;
-  if (!flags.config) log("no_region_config", { message: "no --config given: no region takes devices; every device is waitlisted" });
+  // A registry without regions could only waitlist; say so at start rather than run half-configured.
+  if (!flags.config) throw new Error("no regions file: pass --config regions.yaml (registry/config/demo-regions.yaml is an example; list planned regions only to run a waitlist)");
+  const config = await loadRegistryConfig(flags.config, { registryUrl: flags.publicUrl });
   if (flags.db.startsWith("sqlite:")) mkdirSync(flags.stateDir, { recursive: true, mode: 0o700 });
   const store = await openStore(flags.db);
   const db = store.driver;

@@ -1,48 +1,15 @@
 // The setup wizard walked in Debian chromium by playwright-core, as an owner would. This file runs under
-// Node, not Bun (wizard.test.ts bundles it and starts it): Playwright's client under Bun now and then
-// handles a response after the request it belongs to was disposed ("Cannot find parent object
-// request@…") and the browser session dies mid-walk; under Node it does not.
+// Node, not Bun: wizard.test.ts bundles it and starts it (support/node-scenario.ts says why).
 //
 // Input: a JSON object in SCENARIO_INPUT (the daemons' URLs and setup codes, the screenshot dir).
 // Output: one JSON line per step on stdout, {"step", "ok", "error"?}, and nothing else.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { DESKTOP, openBrowser, PHONE, runSteps, sidewaysOverflow } from "./support/scenario-browser.ts";
 import { STEPS, type ScenarioInput, type Step } from "./wizard-steps.ts";
 
-
-
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-
 async function main(input: ScenarioInput): Promise<void> {
-  mkdirSync(input.shots, { recursive: true });
-  const profile = mkdtempSync(join(tmpdir(), "akash-home-chromium-"));
-  const browser: Browser = await chromium.launch({
-    executablePath: input.chromiumPath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", `--disk-cache-dir=${join(profile, "cache")}`],
-  });
-  /** Anything the browser reports as broken: CSP violations, script errors, failed requests. */
-  const problems: string[] = [];
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(input.shots, `${name}.png`), fullPage: true });
-  const newPage = async (size: { width: number; height: number }) => {
-    const context = await browser.newContext({ viewport: size, isMobile: size.width < 600, hasTouch: size.width < 600 });
-    const page = await context.newPage();
-    page.on("console", (m) => {
-      // Refused forms (wrong code, bad input) answer 4xx on purpose; the browser logs those as errors.
-      if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("requestfailed", (r) => {
-      // A request the browser itself cancelled because the walk navigated on is not the page's fault.
-      if (r.failure()?.errorText === "net::ERR_ABORTED") return;
-      problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-    });
-    return { context, page };
-  };
-
+  const { problems, newPage, shot, close } = await openBrowser(input.chromiumPath, input.shots);
   const { url, code } = input.wizard;
   let { context, page }: { context: BrowserContext; page: Page } = await newPage(DESKTOP);
   const visited: { name: string; path: string }[] = [];
@@ -138,7 +105,7 @@ async function main(input: ScenarioInput): Promise<void> {
       for (const { name, path } of visited) {
         await phone.page.goto(url + path);
         await phone.page.waitForLoadState("networkidle");
-        const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await sidewaysOverflow(phone.page);
         assert.equal(overflow, 0, `${path} scrolls sideways by ${overflow}px at phone width`);
         await shot(phone.page, `phone-${name}`);
       }
@@ -181,23 +148,8 @@ async function main(input: ScenarioInput): Promise<void> {
     },
   };
 
-  // Each step builds on the one before; after a failure the rest are reported as not run.
-  let failed: Step | null = null;
-  for (const step of STEPS) {
-    if (failed) {
-      console.log(JSON.stringify({ step, ok: false, error: `not run: "${failed}" failed first` }));
-      continue;
-    }
-    try {
-      await steps[step]();
-      console.log(JSON.stringify({ step, ok: true }));
-    } catch (err) {
-      failed = step;
-      console.log(JSON.stringify({ step, ok: false, error: (err as Error)?.stack ?? String(err) }));
-    }
-  }
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  await runSteps(STEPS, steps);
+  await close();
 }
 
 if (process.env.SCENARIO_INPUT) {

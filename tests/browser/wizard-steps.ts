@@ -1,4 +1,5 @@
 // What wizard.test.ts (Bun) and wizard-scenario.ts (Node) agree on.
+import type { StepResult as AnyStepResult } from "./support/scenario-browser.ts";
 
 /** ScenarioInput is handed to the scenario as JSON in SCENARIO_INPUT. */
 export interface ScenarioInput {
@@ -17,8 +18,4 @@ export const STEPS = ["welcome", "hardware", "benchmark", "claim", "region-share
 export type Step = (typeof STEPS)[number];
 
 /** StepResult is one line the scenario prints. */
-export interface StepResult {
-  step: Step;
-  ok: boolean;
-  error?: string;
-}
+export type StepResult = AnyStepResult<Step>;

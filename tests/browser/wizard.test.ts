@@ -2,29 +2,26 @@
 // playwright-core, on loopback only. Walks welcome → hardware → benchmark (quick, really run) → owner
 // (registry unreachable) → region → share → join, a joined device's dashboard and this machine's own
 // checks, proves the guards refuse hostile requests on the listening socket, and keeps a screenshot of
-// every step at desktop and phone sizes. The browser walk itself runs under Node (wizard-scenario.ts
+// every step at desktop and phone sizes. The browser walk itself runs under Node (support/node-scenario.ts
 // says why); this file starts the daemons, runs it, and reports each of its steps as a test.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { DoctorReport } from "../../protocol/index.ts";
 import { AGENT_STATE_VERSION, AgentState, initialAgentState } from "../../agent/state/agent-state.ts";
 import { JsonFile } from "../../agent/state/json-file.ts";
 import { RTX_4090, sampleDoctorReport } from "../fixtures/reports.ts";
 import { startAgentDaemon, type AgentDaemon } from "./support/agent-daemon.ts";
 import { CHROMIUM_PATH, requireChromium } from "./support/chromium.ts";
+import { runNodeScenario, SCREENSHOTS } from "./support/node-scenario.ts";
 import { freePort } from "../support/free-port.ts";
 import { STEPS, type ScenarioInput, type Step, type StepResult } from "./wizard-steps.ts";
-
-const ROOT = resolve(import.meta.dir, "../..");
-const ARTIFACTS = join(ROOT, "test-artifacts");
 
 // Fail, never skip, when the browser is missing: a skipped browser test hides a broken page.
 requireChromium();
 
 let wizard: AgentDaemon;
 let joined: AgentDaemon;
-const results = new Map<Step, StepResult>();
+let results = new Map<Step, StepResult>();
 let scenarioOutput = "";
 
 beforeAll(async () => {
@@ -46,24 +43,12 @@ beforeAll(async () => {
   );
   const input: ScenarioInput = {
     chromiumPath: CHROMIUM_PATH,
-    shots: join(ARTIFACTS, "screenshots"),
+    shots: SCREENSHOTS,
     wizard: { url: wizard.url, code: await wizard.setupCode() },
     joined: { url: joined.url, code: await joined.setupCode() },
     closedPort: await freePort(),
   };
-  // Bundled into the repository's own artifacts folder so that Node finds playwright-core in node_modules.
-  const outdir = join(ARTIFACTS, "browser-scenario");
-  mkdirSync(outdir, { recursive: true });
-  const built = await Bun.build({ entrypoints: [join(import.meta.dir, "wizard-scenario.ts")], outdir, target: "node", format: "esm", external: ["playwright-core"], naming: "[name].mjs" });
-  if (!built.success) throw new Error(`could not bundle the browser scenario: ${built.logs.join("\n")}`);
-  const node = Bun.spawn(["node", built.outputs[0]!.path], { cwd: ROOT, env: { ...process.env, SCENARIO_INPUT: JSON.stringify(input) }, stdout: "pipe", stderr: "pipe" });
-  const [out, err] = await Promise.all([new Response(node.stdout).text(), new Response(node.stderr).text(), node.exited]);
-  scenarioOutput = `${out}${err}`;
-  for (const line of out.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    const r = JSON.parse(line) as StepResult;
-    results.set(r.step, r);
-  }
+  ({ results, output: scenarioOutput } = await runNodeScenario<Step>(join(import.meta.dir, "wizard-scenario.ts"), input));
 }, 240_000);
 
 afterAll(async () => {
