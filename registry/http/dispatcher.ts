@@ -133,7 +133,8 @@ export function dispatch(def: RouteDef, deps: DispatchDeps): (req: Request & { p
     let body: unknown = undefined;
     if (def.method !== "GET") {
       const read = await readBody(req, def.maxBodyBytes ?? DEFAULT_MAX_BODY);
-      if (read instanceof PublicError) throw read;
+      // The refused body is left unread; closing the connection spares Bun from holding it open until idleTimeout.
+      if (read instanceof PublicError) return errorResponse(read.status, read.code, read.message, read.fix, { connection: "close" });
       raw = read;
     }
     const auth: RouteRequest<unknown>["auth"] = { device: null, deviceId: null, owner: null, ownerToken: null };
