@@ -100,7 +100,9 @@ export async function startRegistry(flags: RegistryFlags, log: Log): Promise<Run
     onPresence: (change) => devices.presence(change),
     onError: (err, context) => log("telemetry_error", { context, error: String((err as Error)?.message ?? err) }),
   });
-  await telemetry.loadPresence();
+  const { online } = await telemetry.loadPresence();
+  const reconciled = await devices.reconcilePresence(new Set(online), Date.now());
+  if (reconciled) log("presence_reconciled", { devices: reconciled });
   const nonces = sqlNonceStore(db);
 
   const downloads = new Downloads(flags.downloads, installScript, flags.publicUrl);

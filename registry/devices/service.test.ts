@@ -156,6 +156,17 @@ describeEachEngine("devices service", (db) => {
     expect(events.map((e) => e.to_state)).toEqual(["assigned", "online", "paused", "online", "offline"]);
   });
 
+  test("at start-up, an online device telemetry has not heard from goes offline, and one it has goes online", async () => {
+    const { service } = await setup();
+    const [a, b] = [testDeviceKey(), testDeviceKey()];
+    await service.checkIn(asSigned(a), checkInBody({ claimCode: "CODE-0001", machine: "ra" }), { country: null });
+    await service.checkIn(asSigned(b), checkInBody({ claimCode: "CODE-0002", machine: "rb" }), { country: null });
+    await service.presence({ deviceId: a.id, presence: "online", at: clock });
+    expect(await service.reconcilePresence(new Set([b.id]), clock)).toBe(2);
+    expect([service.stateOf(a.id), service.stateOf(b.id)]).toEqual(["offline", "online"]);
+    expect(await service.reconcilePresence(new Set([b.id]), clock)).toBe(0);
+  });
+
   test("a removed device returns only with a new claim code, under that code's owner", async () => {
     const { service } = await setup();
     const key = testDeviceKey();

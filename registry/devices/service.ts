@@ -127,6 +127,23 @@ export class DevicesService {
     await this.move(d, to, change.presence === "online" ? "heartbeat" : "heartbeat_lost", change.presence === "online" ? "heartbeats arrive" : "no heartbeat within the grace period", {}, this.o.db);
   }
 
+  /**
+   * reconcilePresence lines device states up with what telemetry knows at start-up: a crash between a commit
+   * and its presence change, or a registry that was down longer than the grace period, leaves them apart.
+   */
+  async reconcilePresence(online: ReadonlySet<string>, at: number): Promise<number> {
+    let changed = 0;
+    for (const [deviceId, state] of [...this.stateCache]) {
+      const presence = online.has(deviceId) ? "online" : "offline";
+      if (presenceTarget(state, presence) === null) continue;
+      // Only "online" is proven by telemetry; a device assigned but never heard from simply stays assigned.
+      if (presence === "offline" && state !== "online") continue;
+      await this.presence({ deviceId, presence, at });
+      changed++;
+    }
+    return changed;
+  }
+
   /** reportedPause follows the owner pausing or resuming on the device itself. */
   async reportedPause(deviceId: string, paused: boolean): Promise<void> {
     const state = this.stateCache.get(deviceId);

@@ -15,6 +15,8 @@ export interface RegistryWalkInput {
   chromiumPath: string;
   shots: string;
   registry: { url: string; regionId: string; regionName: string; locationRegion: string };
+  /** The owner's Akash address, signed in with a wallet; both claim codes are theirs. */
+  owner: string;
   /** A code the registry never issued: the join must be refused and sent back to the claim step. */
   wrongClaimCode: string;
   /** Joins the region while it has room: assigned, then online once its telemetry arrives. */
