@@ -254,3 +254,13 @@ describe("standing refresh", () => {
     expect(claims).toEqual(["K7QX-3MPA", null]);
   });
 });
+
+describe("pause and resume while waiting", () => {
+  test("a waitlisted device that is paused and resumed is waiting again, not joining", async () => {
+    const full: RegionSummary = { id: "us-west-1", name: "US West", locationRegion: "na-us-west", probeUrl: "http://127.0.0.1/probe", status: "active", admission: "open", capacity: 1, devices: 1, full: true };
+    const { backend } = testBackend({ doctor: () => sampleDoctorReport(), bench: () => sampleBenchResult(), deviceClient: fakeDeviceClient([full]) });
+    await backend.up({ registry: registry.url.origin, claim: "K7QX-3MPA", yes: true, share: { cpuCores: 4 } }, () => {});
+    expect(backend.pause().phase).toBe("paused");
+    expect(backend.resume().phase).toBe("waitlisted");
+  });
+});

@@ -242,7 +242,7 @@ export class AgentBackend {
     const missing = this.missingForJoin();
     if (missing) throw missing;
     const url = this.registryUrl()!;
-    onEvent({ type: "progress", step: "join", message: `measuring round trips to ${url}'s regions` });
+    onEvent({ type: "progress", step: "join", message: `measuring round trips to the regions of ${url}` });
     // The benchmark may have run before this registry was chosen; placement needs round trips to its regions.
     const rtts = await this.deps.measureRegions(url);
     onEvent({ type: "progress", step: "join", message: `checking in with ${url}` });
@@ -373,7 +373,9 @@ export class AgentBackend {
 
   resume(): AgentStatus {
     if (!this.state.paused) throw new StepError("dashboard", "this device is not paused", null);
-    this.update({ paused: false, phase: "joining" });
+    // Back to where the registry last placed it: a waiting device stays waiting, a joined one rejoins.
+    const standing = this.state.standing;
+    this.update({ paused: false, phase: standing ? phaseOf(standing.state === "paused" ? "online" : standing.state, false) : "joining" });
     return this.status();
   }
 

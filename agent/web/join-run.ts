@@ -9,7 +9,7 @@ import type { WebLog } from "./web-context.ts";
  * joining talks to the registry and the tunnel and can take a while, longer than a request should wait.
  */
 export class JoinRun {
-  private state: JoinRunState = { running: false, events: [], problem: null, finished: false };
+  private state: JoinRunState = { running: false, events: [], problem: null, finished: false, outcome: null };
 
   constructor(
     private readonly backend: AgentBackend,
@@ -18,13 +18,13 @@ export class JoinRun {
 
   start(): void {
     if (this.state.running) return;
-    this.state = { running: true, events: [], problem: null, finished: false };
+    this.state = { running: true, events: [], problem: null, finished: false, outcome: null };
     this.backend
       .join((e) => {
         if (e.type === "progress") this.state.events.push({ step: e.step, message: e.message });
       })
-      .then(() => {
-        this.state = { ...this.state, running: false, finished: true };
+      .then((status) => {
+        this.state = { ...this.state, running: false, finished: true, outcome: status.phase };
       })
       .catch((err: unknown) => {
         const problem =

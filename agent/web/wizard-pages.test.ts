@@ -394,6 +394,26 @@ describe("join", () => {
     expect(done).toContain("Try joining again");
   });
 
+  test("a check-in that finds a place says the computer joined; one that is waitlisted says it waits in line instead", async () => {
+    const placed = await at("join", { registry: REGIONS }, ready);
+    await placed.post("/join");
+    await until(() => t.backend.status().setupStep === "dashboard");
+    await Bun.sleep(5);
+    const joined = await html(placed.get("/join/progress"));
+    expect(joined).toContain("This computer has joined");
+    expect(joined).toContain("assigned to Frankfurt (eu-central-1)");
+
+    const full = await at("join", { registry: REGIONS.map((r) => ({ ...r, full: true })) }, ready);
+    await full.post("/join");
+    await until(() => t.backend.status().setupStep === "dashboard");
+    await Bun.sleep(5);
+    const waiting = await html(full.get("/join/progress"));
+    expect(waiting).toContain("Checked in: this computer is on the waiting list");
+    expect(waiting).not.toContain("has joined");
+    expect(waiting).toContain("position 1 of 1");
+    expect(waiting).toContain('href="/dashboard"');
+  });
+
   test("a StepError about an earlier step links to that step", async () => {
     const client = await at("join", { lastBench: null }, ready);
     await client.post("/join");
@@ -416,6 +436,8 @@ describe("dashboard", () => {
     expect(page).toContain("No workloads yet.");
     expect(page).toContain("8 threads");
     expect(page).toContain("1 shared");
+    // The sample report has one warning (swap): counted in the singular.
+    expect(page).toContain("ready, 1 warning<");
     expect(page).toContain('action="/dashboard/pause"');
     expect(page).toMatch(/action="\/dashboard\/leave" hx-confirm="Leave the network\?/);
   });

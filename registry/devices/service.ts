@@ -312,9 +312,11 @@ export class DevicesService {
     const changed = d.state !== to;
     const patch: Partial<DeviceRecord> = { ...extra, state: to, stateReason: reason, updatedAt: now, ...(changed ? { stateChangedAt: now } : {}) };
     await this.o.repo.update(d.id, patch, ex);
-    if (changed || event === "check_in") await this.o.repo.recordEvent(d.id, now, d.state, to, reason, ex);
+    // A device being enrolled has no earlier state; its history starts with where it was placed.
+    const from = this.stateCache.has(d.id) ? d.state : null;
+    if (changed || event === "check_in") await this.o.repo.recordEvent(d.id, now, from, to, reason, ex);
     this.stateCache.set(d.id, to);
-    if (changed) this.log("device_state", { device: d.id, from: d.state, to, event });
+    if (changed) this.log("device_state", { device: d.id, from, to, event });
     return { ...d, ...patch };
   }
 

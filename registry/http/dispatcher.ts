@@ -97,14 +97,53 @@ async function readBody(req: Request, max: number): Promise<Uint8Array | PublicE
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
+// No text of this API has a use for NUL, and PostgreSQL cannot store it in a text column; refusing it here
+// makes it a 400 on both engines instead of a 500 on one.
+const nulRefusal = (where: string) => new PublicError(400, "nul_character", `${where} contains a NUL character (\\u0000)`, "remove the NUL character; no field of this API accepts it");
+
+/** nulPath is where in a parsed JSON value a string (or key) holds NUL, or null; iterative, as bodies may nest deep. */
+function nulPath(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, "body"]];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === "string") {
+      if (node.includes("\0")) return path;
+    } else if (Array.isArray(node)) {
+      node.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
+    } else if (node !== null && typeof node === "object") {
+      for (const [key, item] of Object.entries(node)) {
+        if (key.includes("\0")) return path;
+        stack.push([item, `${path}.${key}`]);
+      }
+    }
+  }
+  return null;
+}
+
 function parseJson(raw: Uint8Array): unknown | PublicError {
   if (raw.byteLength === 0) return new PublicError(400, "body_required", "this route needs a JSON body", "send a JSON object with Content-Type: application/json");
+  let text: string;
+  let json: unknown;
   try {
-    return JSON.parse(decoder.decode(raw));
+    text = decoder.decode(raw);
+    json = JSON.parse(text);
   } catch (err) {
     const what = err instanceof RangeError ? "too deeply nested" : err instanceof TypeError ? "not valid UTF-8" : "not valid JSON";
     return new PublicError(400, "bad_json", `the body is ${what}`, "send a JSON object encoded as UTF-8");
   }
+  // JSON can carry NUL only as the escape \u0000, so a body without that text needs no walk.
+  if (text.includes("\\u0000")) {
+    const where = nulPath(json);
+    if (where) return nulRefusal(where);
+  }
+  return json;
+}
+
+/** nulInUrl names the path param or query field that holds NUL (sent as %00), or null. */
+function nulInUrl(params: Record<string, string>, query: URLSearchParams): string | null {
+  for (const [name, value] of Object.entries(params)) if (value.includes("\0")) return `the path parameter ${name}`;
+  for (const [name, value] of query) if (name.includes("\0") || value.includes("\0")) return "the query string";
+  return null;
 }
 
 /** dispatch builds the handler for one route. */
@@ -129,6 +168,8 @@ export function dispatch(def: RouteDef, deps: DispatchDeps): (req: Request & { p
       return errorResponse(429, "rate_limited", "too many requests from this address", "wait and retry", { "retry-after": String(deps.ipLimiter.retryAfterS(ip)) });
     }
     const url = new URL(req.url);
+    const nulAt = nulInUrl(req.params ?? {}, url.searchParams);
+    if (nulAt) throw nulRefusal(nulAt);
     let raw: Uint8Array = new Uint8Array(0);
     let body: unknown = undefined;
     if (def.method !== "GET") {

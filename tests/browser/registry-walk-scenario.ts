@@ -44,6 +44,8 @@ async function main(input: RegistryWalkInput): Promise<void> {
     await page.getByLabel("Setup code").fill(device.setupCode);
     await page.getByRole("button", { name: "Open setup" }).click();
     await arrive(page, "/hardware");
+    // The hostname is the owner's machine's, so it may hold anything, markup included: it shows as text.
+    assert.equal(await page.locator("dd").getByText(device.hostname, { exact: true }).count(), 1, `the hardware step does not show the hostname "${device.hostname}" as text`);
     await page.getByRole("button", { name: "Continue to benchmark" }).click();
     await arrive(page, "/benchmark");
     await page.getByRole("button", { name: "Run quick benchmark" }).click();
@@ -70,10 +72,9 @@ async function main(input: RegistryWalkInput): Promise<void> {
     await page.getByRole("button", { name: /Join the network|Try joining again/ }).click();
   };
 
-  /** joined waits for the join to finish well and returns what the agent did, line by line. */
-  const joined = async (page: Page) => {
-    const done = page.locator("#join-panel").getByText("This computer has joined");
-    await done.waitFor({ timeout: 30_000 });
+  /** finished waits for the join to end well under `title` and returns what the agent did, line by line. */
+  const finished = async (page: Page, title: string) => {
+    await page.locator("#join-panel .alert").getByText(title, { exact: true }).waitFor({ timeout: 30_000 });
     return page.locator("#join-panel ol.events li").allInnerTexts();
   };
 
@@ -124,7 +125,7 @@ async function main(input: RegistryWalkInput): Promise<void> {
       const { page } = first;
       await claim(page, input.first.claimCode);
       await regionAutoShareJoin(page);
-      const events = await joined(page);
+      const events = await finished(page, "This computer has joined");
       assert.ok(events.includes(`assigned to ${reg.regionName} (${reg.regionId})`), `the join's lines do not say where it went:\n${events.join("\n")}`);
       await bothSizes(first, "registry-07-join-assigned");
       await page.getByRole("link", { name: "Open the dashboard" }).click();
@@ -132,7 +133,8 @@ async function main(input: RegistryWalkInput): Promise<void> {
       const connection = await textOf(page, "section[aria-labelledby=conn-title]");
       includesAll(connection, [reg.regionName, "Reachable", reg.url, input.owner], "the dashboard's connection card");
       assert.equal(await page.getByText("Waiting list").count(), 0, "an assigned device shows a waiting list");
-      await bothSizes(first, "registry-08-dashboard-assigned");
+      // Assigned reads "Joining" until the first heartbeat's answer says online, often within milliseconds.
+      assert.match(await textOf(page, ".page-head .pill"), /^(Joining|Online)$/);
     },
     async online() {
       const { page } = first;
@@ -144,6 +146,7 @@ async function main(input: RegistryWalkInput): Promise<void> {
         await page.reload();
       }
       includesAll(await textOf(page, ".page-head"), ["Online", "This computer is part of its region and can receive work."], "the dashboard's heading");
+      assert.match(await textOf(page, "section[aria-labelledby=device-title]"), /ready, 1 warning(?!s)/);
       await bothSizes(first, "registry-08-dashboard-online");
       await first.context.close();
     },
@@ -151,13 +154,13 @@ async function main(input: RegistryWalkInput): Promise<void> {
       const second = await newPage(DESKTOP);
       const { page } = second;
       await toClaim(page, input.second);
-      // The hostname is the owner's machine's, so it may hold anything, markup included: text only.
-      assert.equal(await page.locator("dd", { hasText: input.second.hostname }).count(), 1, "the hardware step does not show the hostname as text");
       await claim(page, input.second.claimCode);
       includesAll(await regionChoice(page).innerText(), [reg.regionName, "Full right now: you join its waiting list and move in when a place opens."], "the full region's choice");
       await bothSizes(second, "registry-05-region-full");
       await regionAutoShareJoin(page);
-      const events = await joined(page);
+      // In line is not in the region: the page must not say the computer joined.
+      const events = await finished(page, "Checked in: this computer is on the waiting list");
+      assert.equal(await page.getByText("This computer has joined").count(), 0);
       assert.ok(events.some((e) => e.startsWith("waitlisted in area ") && e.includes("position 1 of 1")), `the join's lines do not give the place in line:\n${events.join("\n")}`);
       await bothSizes(second, "registry-07-join-waitlisted");
       await page.getByRole("link", { name: "Open the dashboard" }).click();

@@ -78,7 +78,7 @@ const TITLES: Record<Step, string> = {
   "wrong-claim": "a mistyped claim code: the join shows the registry's refusal with its fix and links back to the claim step, where the registry shows reachable",
   "join-assigned": "with the right code the join says where the computer went, and the dashboard shows the region, the registry and the owner",
   online: "once its telemetry arrives, the dashboard shows the computer online",
-  waitlisted: "a second computer finds the region full: the region step says so, and the dashboard shows its place on the waiting list",
+  waitlisted: "a second computer finds the region full: the region step says so, the join says it checked in to wait in line, and the dashboard shows its place on the waiting list",
   "no-browser-problems": "the browser saw no CSP violation, script error or failed request",
 };
 

@@ -17,7 +17,8 @@ const PHASES: Record<AgentPhase, { tone: PillTone; label: string; explain: strin
 
 function checksLine(s: AgentStatus): string {
   if (!s.doctor) return "not run";
-  return `${formatWhen(s.doctor.at)}: ${s.doctor.ready ? "ready" : `${s.doctor.failing} failing`}, ${s.doctor.warnings} warnings`;
+  const warnings = s.doctor.warnings === 1 ? "1 warning" : `${s.doctor.warnings} warnings`;
+  return `${formatWhen(s.doctor.at)}: ${s.doctor.ready ? "ready" : `${s.doctor.failing} failing`}, ${warnings}`;
 }
 
 export interface DashboardPageProps {

@@ -1,4 +1,4 @@
-import type { SetupStep, ShareSettings } from "../../protocol/index.ts";
+import type { AgentPhase, SetupStep, ShareSettings } from "../../protocol/index.ts";
 import { Alert, ProblemAlert, selfPolling, type Problem } from "../kit/index.ts";
 import type { PageContext } from "./page-context.ts";
 import { shareLines } from "./share-summary.ts";
@@ -11,6 +11,8 @@ export interface JoinRunState {
   events: { step: SetupStep; message: string }[];
   problem: Problem | null;
   finished: boolean;
+  /** Where the registry put the computer once the join finished well; null before that. */
+  outcome: AgentPhase | null;
 }
 
 /** JoinSummary is what the owner chose, repeated before the computer joins. */
@@ -86,6 +88,13 @@ function SummaryCard({ summary: s }: { summary: JoinSummary }): JSX.Element {
   );
 }
 
+/** finishedAlert says how a join that went well ended: a computer in line or awaiting approval has not joined yet. */
+function finishedAlert(outcome: AgentPhase | null): { tone: "success" | "info"; title: string } {
+  if (outcome === "waitlisted") return { tone: "info", title: "Checked in: this computer is on the waiting list" };
+  if (outcome === "pending-approval") return { tone: "info", title: "Checked in: this computer waits for the operator's approval" };
+  return { tone: "success", title: "This computer has joined" };
+}
+
 /** JoinPanel is #join-panel: it polls itself while joining and shows the outcome after. */
 export function JoinPanel({ run }: { run: JoinRunState }): JSX.Element {
   const events = run.events.length ? (
@@ -107,7 +116,7 @@ export function JoinPanel({ run }: { run: JoinRunState }): JSX.Element {
   if (run.finished && !run.problem) {
     return (
       <section id="join-panel">
-        <Alert tone="success" title="This computer has joined">
+        <Alert {...finishedAlert(run.outcome)}>
           {events}
           <p>
             <a class="button primary" href={stepPath("dashboard")}>
