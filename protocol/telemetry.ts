@@ -5,7 +5,8 @@ const seq = v.pipe(v.number(), v.safeInteger("seq is a whole number"), v.minValu
 const at = v.pipe(v.string(), v.isoTimestamp("an ISO 8601 time such as 2026-01-02T03:04:05.000Z"));
 const componentState = v.picklist(["absent", "starting", "running", "stopped", "error"]);
 const percent = v.pipe(v.number(), v.minValue(0), v.maxValue(100 * 1024));
-const count = v.pipe(v.number(), v.minValue(0));
+// Bounded so every count fits the store's 64-bit integers exactly.
+const count = v.pipe(v.number(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
 /** Heartbeat says the device is alive and how its parts are. */
 export const Heartbeat = v.object({

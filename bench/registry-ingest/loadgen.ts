@@ -5,7 +5,7 @@
 //
 //   ./node_modules/.bin/bun bench/registry-ingest/loadgen.ts --url http://127.0.0.1:8080 --tokens FILE
 //     [--concurrency 8,32,128] [--rate 20000,10000] [--seconds 10] [--settle 1]
-//     [--warmup 2] [--max-connections 512] [--watch registry=PID,postgres=PID]
+//     [--warmup 2] [--max-connections 512] [--watch registry=PID,postgres=PID] [--max-other 0.25 --tries 3]
 //
 // First each closed-loop level (--concurrency): C connections, each sending its next request as soon as the
 // last one is answered. Then each open-loop level (--rate): requests fall due at a fixed rate whatever the
@@ -14,7 +14,9 @@
 // Each level runs --settle seconds unmeasured, then --seconds measured: heartbeats/s is 2xx answers that
 // arrived in the window over its length. The JSON on stdout also carries every 2xx of the whole run (warm-up
 // included), which the orchestrator compares with the rows in the store, and the CPU each watched process
-// tree (and this one) used during each window.
+// tree (and this one) used during each window. On a shared machine, --max-other repeats a window (up to
+// --tries times in all) while other processes used more than that many cores during it; the load keeps
+// running meanwhile, and the best-isolated window is kept.
 import { readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Socket } from "bun";
@@ -31,6 +33,8 @@ const { values: args } = parseArgs({
     "warmup-concurrency": { type: "string", default: "64" },
     "max-connections": { type: "string", default: "512" },
     watch: { type: "string", default: "" },
+    "max-other": { type: "string", default: "Infinity" },
+    tries: { type: "string", default: "1" },
   },
 });
 
@@ -249,7 +253,7 @@ function percentile(sorted: Float64Array, p: number): number {
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-async function measure(settleS: number, seconds: number, describe: Omit<LevelResult, "seconds" | "heartbeatsPerS" | "p50Ms" | "p90Ms" | "p99Ms" | "maxMs" | "non2xx" | "statuses" | "cpu">): Promise<LevelResult> {
+async function measureOnce(settleS: number, seconds: number, describe: Omit<LevelResult, "seconds" | "heartbeatsPerS" | "p50Ms" | "p90Ms" | "p99Ms" | "maxMs" | "non2xx" | "statuses" | "cpu">): Promise<LevelResult> {
   await Bun.sleep(settleS * 1000);
   window = { open: true, ok: 0, non2xx: 0, statuses: {}, latencies: [] };
   const cpuBefore = cpuSeconds();
@@ -274,6 +278,26 @@ async function measure(settleS: number, seconds: number, describe: Omit<LevelRes
     statuses: w.statuses,
     cpu,
   };
+}
+
+const maxOther = Number(args["max-other"]);
+const tries = Math.max(1, Number(args.tries));
+
+/** otherCores is what processes other than the watched ones and this one used during a window. */
+function otherCores(r: LevelResult): number {
+  const { machine = 0, ...ours } = r.cpu;
+  return Math.max(0, machine - Object.values(ours).reduce((a, b) => a + b, 0));
+}
+
+async function measure(settleS: number, seconds: number, describe: Parameters<typeof measureOnce>[2]): Promise<LevelResult> {
+  let best: LevelResult | null = null;
+  for (let attempt = 1; attempt <= tries; attempt++) {
+    const r = await measureOnce(attempt === 1 ? settleS : 0, seconds, describe);
+    if (!best || otherCores(r) < otherCores(best)) best = r;
+    if (otherCores(r) <= maxOther) break;
+    console.error(`other work used ${otherCores(r).toFixed(2)} cores during the window; measuring again (${attempt}/${tries})`);
+  }
+  return best!;
 }
 
 /** closedLoop keeps `concurrency` requests in flight until stop() resolves its promise. */

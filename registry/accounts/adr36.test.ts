@@ -68,3 +68,12 @@ describe("ADR-36 signatures", () => {
     });
   });
 });
+
+test("a signature whose r or s is zero is refused as a bad signature, not an error", async () => {
+  const { Secp256k1HdWallet } = await import("@cosmjs/amino");
+  const wallet = await Secp256k1HdWallet.generate(12, { prefix: "akash" });
+  const [account] = await wallet.getAccounts();
+  const { signature } = await wallet.signAmino(account!.address, makeAdr36SignDoc(account!.address, "hello"));
+  const zero = { ...signature, signature: Buffer.alloc(64).toString("base64") };
+  expect(verifyAdr36(account!.address, "hello", zero)).toEqual({ ok: false, reason: "bad_signature" });
+});

@@ -61,7 +61,13 @@ export function verifyAdr36(address: string, message: string, signature: Adr36Si
   const keyAddress = pubkeyToAddress({ type: SECP256K1_PUBKEY_TYPE, value: signature.pub_key.value }, AKASH_PREFIX);
   if (keyAddress !== address) return { ok: false, reason: "wrong_key", keyAddress };
 
-  const sig = Secp256k1Signature.fromFixedLength(sigBytes);
+  let sig: Secp256k1Signature;
+  try {
+    sig = Secp256k1Signature.fromFixedLength(sigBytes);
+  } catch {
+    // r or s of zero: no key could have made it.
+    return { ok: false, reason: "bad_signature" };
+  }
   if (bytesToBigInt(sig.s()) > HALF_ORDER) return { ok: false, reason: "bad_signature" };
   const digest = sha256(serializeSignDoc(makeAdr36SignDoc(address, message)));
   let valid: boolean;

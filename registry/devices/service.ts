@@ -100,8 +100,8 @@ export class DevicesService {
     return this.o.repo.byId(deviceId);
   }
 
-  /** approve lets a pending device into its region, if the region still has room. */
-  async approve(deviceId: string, actor: string): Promise<DeviceView> {
+  /** approve lets a pending device into its region, if the region still has room; record writes the audit entry in the same transaction. */
+  async approve(deviceId: string, actor: string, record?: (tx: SqlExecutor, device: DeviceRecord) => Promise<void>): Promise<DeviceView> {
     const d = await this.o.db.transaction(async (tx) => {
       await this.lockPlacement(tx);
       const d = await this.o.repo.byId(deviceId, tx);
@@ -111,7 +111,10 @@ export class DevicesService {
       if (!region) throw new PublicError(409, "region_gone", "the device's region is no longer configured", "ask the device to check in again");
       const placed = (await this.o.repo.placedCounts(tx)).get(region.id) ?? 0;
       if (placed >= region.capacity) throw new PublicError(409, "region_full", `${region.name} is full (${placed}/${region.capacity})`, "raise the region's capacity or remove devices first");
-      return this.move(d, "assigned", "approve", `approved by ${actor}`, {}, tx);
+      const approved = await this.move(d, "assigned", "approve", `approved by ${actor}`, {}, tx);
+      // The audit entry commits with the approval, or neither happens.
+      await record?.(tx, approved);
+      return approved;
     });
     return this.view(d);
   }

@@ -29,9 +29,9 @@ export function adminRoutes(d: AdminRouteDeps): RouteDef[] {
         const device = await d.devices.device(params.id!);
         if (!device) throw new PublicError(404, "device_unknown", `no device ${params.id}`, "check the device id");
         await d.accounts.requireOperator(auth.owner!.address, device.regionId ?? "");
-        const view = await d.devices.approve(device.id, auth.owner!.address);
-        await d.accounts.audit({ actor: auth.owner!.address, action: "device.approve", target: device.id, regionId: device.regionId, detail: body.reason ?? "" });
-        return view;
+        return d.devices.approve(device.id, auth.owner!.address, (tx, approved) =>
+          d.accounts.audit({ actor: auth.owner!.address, action: "device.approve", target: approved.id, regionId: approved.regionId, detail: body.reason ?? "" }, tx),
+        );
       },
     }),
     route({

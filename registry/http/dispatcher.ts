@@ -38,6 +38,15 @@ export function errorResponse(status: number, code: string, message: string, fix
   return jsonResponse(status, errorEnvelope(code, message, fix), headers);
 }
 
+/**
+ * closeIfUnread ends the connection after answering a request whose body was never read. The unread bytes
+ * would otherwise stay in the socket and Bun would hold the connection, and a graceful stop, until idleTimeout.
+ */
+export function closeIfUnread(req: Request, res: Response): Response {
+  if (req.body !== null && !req.bodyUsed) res.headers.set("connection", "close");
+  return res;
+}
+
 /** describeIssues turns valibot issues into one line naming each field and what was wrong. */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   return issues
@@ -134,7 +143,7 @@ function parseJson(raw: Uint8Array): unknown | PublicError {
   // JSON can carry NUL only as the escape \u0000, so a body without that text needs no walk.
   if (text.includes("\\u0000")) {
     const where = nulPath(json);
-    if (where) return nulRefusal(where);
+    if (where) return nulRefusal(where.slice(0, 200));
   }
   return json;
 }
@@ -159,7 +168,7 @@ export function dispatch(def: RouteDef, deps: DispatchDeps): (req: Request & { p
       res = toErrorResponse(err, deps, metricName);
     }
     deps.metrics.observe(metricName, res.status, performance.now() - started);
-    return res;
+    return closeIfUnread(req, res);
   };
 
   async function handle(req: Request & { params?: Record<string, string> }): Promise<Response> {
@@ -174,7 +183,7 @@ export function dispatch(def: RouteDef, deps: DispatchDeps): (req: Request & { p
     let body: unknown = undefined;
     if (def.method !== "GET") {
       const read = await readBody(req, def.maxBodyBytes ?? DEFAULT_MAX_BODY);
-      // The refused body is left unread; closing the connection spares Bun from holding it open until idleTimeout.
+      // A refused body is left unread (or read only in part), so the connection closes after the answer.
       if (read instanceof PublicError) return errorResponse(read.status, read.code, read.message, read.fix, { connection: "close" });
       raw = read;
     }

@@ -1,4 +1,4 @@
-import { dispatch, errorResponse, type DispatchDeps } from "./dispatcher.ts";
+import { closeIfUnread, dispatch, errorResponse, type DispatchDeps } from "./dispatcher.ts";
 import type { RouteDef } from "./route.ts";
 
 // The registry's listener: Bun.serve with its native router, so the hot telemetry path pays for one route
@@ -15,7 +15,7 @@ export type PlainRoutes = Record<string, (req: Request & { params?: Record<strin
 export function startHttpServer(listen: ListenOptions, routes: readonly RouteDef[], plain: PlainRoutes, deps: DispatchDeps) {
   const table: Record<string, Record<string, (req: Request & { params?: Record<string, string> }) => Promise<Response> | Response>> = {};
   for (const r of routes) (table[r.path] ??= {})[r.method] = dispatch(r, deps);
-  for (const [path, handler] of Object.entries(plain)) (table[path] ??= {}).GET = handler;
+  for (const [path, handler] of Object.entries(plain)) (table[path] ??= {}).GET = async (req) => closeIfUnread(req, await handler(req));
   // Paths with :params match here too, so a wrong method on /x/:id/approve is a 405 that names the right one.
   const templates = Object.keys(table)
     .filter((p) => p.includes("/:"))
@@ -36,9 +36,12 @@ export function startHttpServer(listen: ListenOptions, routes: readonly RouteDef
     fetch(req) {
       const path = new URL(req.url).pathname;
       const known = routeOf(path);
-      return known
-        ? errorResponse(405, "method_not_allowed", `${req.method.slice(0, 20)} is not accepted on ${path.slice(0, 200)}`, `use ${Object.keys(table[known]!).join(" or ")}`, { allow: Object.keys(table[known]!).join(", ") })
-        : errorResponse(404, "not_found", `no route ${req.method.slice(0, 20)} ${path.slice(0, 200)}`, "see /api/openapi.json for the registry's routes");
+      return closeIfUnread(
+        req,
+        known
+          ? errorResponse(405, "method_not_allowed", `${req.method.slice(0, 20)} is not accepted on ${path.slice(0, 200)}`, `use ${Object.keys(table[known]!).join(" or ")}`, { allow: Object.keys(table[known]!).join(", ") })
+          : errorResponse(404, "not_found", `no route ${req.method.slice(0, 20)} ${path.slice(0, 200)}`, "see /api/openapi.json for the registry's routes"),
+      );
     },
     error(err) {
       deps.log("request_failed", { error: String(err?.stack ?? err) });

@@ -1,6 +1,10 @@
-// Device requests as the agent makes them — signed with the device key (protocol/device-client.ts's
-// signedHeaders) or carrying the session a check-in returned — with the knobs the API tests turn: the
-// clock, the nonce, a body other than the one signed.
+// tests/api/support: what the API tests share — device requests, fast-check arbitraries built from the
+// registry's OpenAPI document, and the fuzz test's request plans. Test-only: it may import protocol/, the
+// registry's test fixtures and tests/support; nothing outside tests/api imports it.
+//
+// This file: device requests as the agent makes them — signed with the device key (protocol/device-client.ts's
+// signedHeaders) or carrying the session a check-in returned — with the knobs the API tests turn: the clock,
+// the nonce (by replaying headers), a body or path other than the one signed.
 import { randomUUID } from "node:crypto";
 import { DEVICE_SESSION_SCHEME, REGISTRY_API, signedHeaders, type CheckInRequest, type CheckInResponse, type TelemetryRecord } from "../../../protocol/index.ts";
 import { checkInBody, testDeviceKey, type TestDeviceKey } from "../../../registry/devices/testing.ts";

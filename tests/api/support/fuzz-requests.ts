@@ -81,7 +81,7 @@ export interface FuzzContext {
 export type BodyPlan =
   | { kind: "none" }
   | { kind: "json"; value: unknown }
-  | { kind: "valid"; value: unknown; pad: number }
+  | { kind: "valid"; value: unknown; padToLimit: boolean }
   | { kind: "text"; text: string }
   | { kind: "bytes"; bytes: number[] }
   | { kind: "deep"; depth: number; open: string; close: string }
@@ -163,9 +163,9 @@ function bodyPlan(target: FuzzTarget): fc.Arbitrary<BodyPlan> {
   ];
   if (schema) {
     options.push(
-      { weight: 6, arbitrary: validValue(schema).map((value): BodyPlan => ({ kind: "valid", value, pad: 0 })) },
+      { weight: 6, arbitrary: validValue(schema).map((value): BodyPlan => ({ kind: "valid", value, padToLimit: false })) },
       // A valid body padded with whitespace to just under the route's limit: big, yet acceptable.
-      { weight: 1, arbitrary: validValue(schema).map((value): BodyPlan => ({ kind: "valid", value, pad: -1 })) },
+      { weight: 1, arbitrary: validValue(schema).map((value): BodyPlan => ({ kind: "valid", value, padToLimit: true })) },
       { weight: 6, arbitrary: json(brokenValue(schema)) },
     );
   }
@@ -242,27 +242,29 @@ export function planArbitrary(ctx: FuzzContext): fc.Arbitrary<FuzzPlan> {
     const params = (t.template.match(/\{\w+\}/g) ?? []).length;
     const auth: fc.Arbitrary<AuthPlan> =
       t.auth === "signed"
-        ? fc.record({ kind: fc.constant("signed" as const), variant: fc.constant("valid" as const), device: fc.oneof(fc.constant("fresh" as const), fc.nat(ctx.devices.length - 1)), skewMs: fc.constant(0), junk: fc.constant([]), drop: fc.constant(0) })
+        ? fc.oneof(fc.constant<number | "fresh">("fresh"), fc.nat(ctx.devices.length - 1)).map((device): AuthPlan => ({ kind: "signed", variant: "valid", device, skewMs: 0, junk: [], drop: 0 }))
         : t.auth === "session"
-          ? fc.record({ kind: fc.constant("session" as const), variant: fc.constant("valid" as const), device: fc.nat(ctx.devices.length - 1), junk: fc.constant("") })
+          ? fc.nat(ctx.devices.length - 1).map((device): AuthPlan => ({ kind: "session", variant: "valid", device, junk: "" }))
           : t.auth === "owner"
-            ? fc.record({ kind: fc.constant("cookie" as const), variant: fc.constantFrom("owner" as const, "operator" as const), origin: fc.constantFrom(null, "same"), site: fc.constantFrom(null, "same-origin"), junk: fc.constant("") })
-            : fc.constant({ kind: "none" as const });
+            ? fc
+                .tuple(fc.constantFrom("owner" as const, "operator" as const), fc.constantFrom(null, "same"), fc.constantFrom(null, "same-origin"))
+                .map(([variant, origin, site]): AuthPlan => ({ kind: "cookie", variant, origin, site, junk: "" }))
+            : fc.constant<AuthPlan>({ kind: "none" });
     return fc.record({
       target: fc.constant(target),
-      method: fc.constant(null),
+      method: fc.constant<string | null>(null),
       params: fc.array(fc.constantFrom(...ctx.knownIds), { minLength: params, maxLength: params }),
-      query: fc.constantFrom("", "", "", "?region=test-east", "?region=*"),
-      body: t.bodySchema ? validValue(t.bodySchema).map((value): BodyPlan => ({ kind: "valid", value, pad: 0 })) : fc.constant<BodyPlan>({ kind: "none" }),
-      contentType: fc.constant("application/json"),
+      query: fc.constantFrom<string>("", "", "", "?region=test-east", "?region=*"),
+      body: t.bodySchema ? validValue(t.bodySchema).map((value): BodyPlan => ({ kind: "valid", value, padToLimit: false })) : fc.constant<BodyPlan>({ kind: "none" }),
+      contentType: fc.constant<string | null>("application/json"),
       auth,
       realClaimCode: fc.boolean(),
       ownMachine: fc.boolean(),
       pick: fc.nat(),
-      extraHeaders: fc.constant([]),
+      extraHeaders: fc.constant<[string, string][]>([]),
     });
   });
-  return fc.oneof({ weight: 4, arbitrary: chaos }, { weight: 1, arbitrary: wellFormed });
+  return fc.oneof<[fc.WeightedArbitrary<FuzzPlan>, fc.WeightedArbitrary<FuzzPlan>]>({ weight: 4, arbitrary: chaos }, { weight: 1, arbitrary: wellFormed });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -271,6 +273,8 @@ export function planArbitrary(ctx: FuzzContext): fc.Arbitrary<FuzzPlan> {
 export interface BuiltRequest {
   method: string;
   path: string;
+  /** The route's template, for counting answers per route. */
+  route: string;
   headers: Record<string, string>;
   body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | null;
   /** One line that says what this request was, for a failure message. */
@@ -300,7 +304,7 @@ function chunkedStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
 
 /** edgeCheckIn fills a valid check-in body with what reaches deeper: a real code, this machine, a real region. */
 function edgeCheckIn(value: Record<string, unknown>, plan: FuzzPlan, ctx: FuzzContext, device: ApiDevice): Record<string, unknown> {
-  const out = { ...value, protocolVersion: PROTOCOL_VERSION };
+  const out: Record<string, unknown> = { ...value, protocolVersion: PROTOCOL_VERSION };
   if (plan.realClaimCode) out.claimCode = ctx.claimCodes.pop() ?? out.claimCode;
   if (plan.ownMachine) out.machineIdHash = machineHash(device.machine);
   if (plan.realClaimCode && Array.isArray(out.rtts)) out.rtts = [...(out.rtts as unknown[]).slice(0, 3), { regionId: "test-west", rttMs: 5, error: null }, { regionId: "test-east", rttMs: 6, error: null }];
@@ -332,7 +336,7 @@ function bodyBytes(plan: FuzzPlan, target: FuzzTarget, ctx: FuzzContext, device:
         };
       }
       const text = JSON.stringify(value);
-      const padded = b.pad === -1 ? text + " ".repeat(Math.max(0, target.maxBody - 1 - encoder.encode(text).length)) : text;
+      const padded = b.padToLimit ? text + " ".repeat(Math.max(0, target.maxBody - 1 - encoder.encode(text).length)) : text;
       return encoder.encode(padded);
     }
     case "text":
@@ -456,6 +460,6 @@ export async function buildRequests(plan: FuzzPlan, ctx: FuzzContext, baseUrl: s
   }
   if (body instanceof ReadableStream && replay) body = null;
   const describe = `${method} ${path.length > 160 ? path.slice(0, 160) + "…" : path} body=${plan.body.kind}${plan.body.kind === "sized" ? `(${plan.body.size}${plan.body.chunked ? ",chunked" : ""})` : plan.body.kind === "deep" ? `(${plan.body.depth}×${plan.body.open})` : ""} auth=${a.kind}${"variant" in a ? `/${a.variant}` : ""} ct=${plan.contentType}`;
-  const one: BuiltRequest = { method, path, headers, body, describe };
+  const one: BuiltRequest = { method, path, route: target.template, headers, body, describe };
   return replay ? [one, { ...one, describe: one.describe + " (replayed)" }] : [one];
 }

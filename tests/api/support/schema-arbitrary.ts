@@ -1,11 +1,7 @@
-// tests/api/support: what the API tests share — fast-check arbitraries built from the registry's own OpenAPI
-// document, signed device requests, and the request plans of the fuzz test. Test-only; it may import protocol/
-// and registry/ test fixtures, and nothing imports it but tests/api.
-//
-// This file turns the JSON Schemas of the OpenAPI document into arbitraries: `validValue` draws values the
-// schema accepts (with odd-but-valid corners: extreme numbers, NUL and lone surrogates in strings, lists at
-// their limits), `brokenValue` takes one of those and breaks it in one place (a field missing, of the wrong
-// type, out of range), so every field of every body gets its turn at being wrong.
+// JSON Schemas of the registry's OpenAPI document turned into fast-check arbitraries: `validValue` draws values
+// the schema accepts (with odd-but-valid corners: extreme numbers, lone surrogates and control characters in
+// strings, lists at their limits), `brokenValue` takes one of those and breaks it in one place (a field
+// missing, of the wrong type, holding NUL, wrapped, stringified), so every field of every body gets its turn.
 import fc from "fast-check";
 
 /** JsonSchema is the subset of OpenAPI 3.0 schema objects that @valibot/to-json-schema writes. */
@@ -29,7 +25,9 @@ export interface JsonSchema {
 }
 
 /** oddChar is one character a careless parser, database or logger might trip over. */
-const oddChar = fc.constantFrom("\u0000", "\ud800", "\udfff", "\uffff", "\ufeff", "\u202e", "\u2028", "'", '"', "\\", "%", "\n", "é", "😀", "\u{10ffff}");
+// NUL is not among them: the registry refuses it in any text (tested through wrongValue and breakAt), and a
+// valid value should get past the validators.
+const oddChar = fc.constantFrom("\ud800", "\udfff", "\uffff", "\ufeff", "\u202e", "\u2028", "'", '"', "\\", "%", "\n", "é", "😀", "\u{10ffff}");
 const unit = fc.oneof({ weight: 6, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }) }, { weight: 2, arbitrary: oddChar }, { weight: 2, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) });
 
 function oddString(min: number, max: number): fc.Arbitrary<string> {
@@ -115,7 +113,7 @@ function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
   return out;
 }
 
-export type Breakage = "delete" | "wrong-type" | "extra-key" | "proto-key" | "wrap-in-array" | "stringify";
+export type Breakage = "delete" | "wrong-type" | "extra-key" | "proto-key" | "wrap-in-array" | "stringify" | "nul";
 
 /** breakAt applies one breakage at one place of a (deep-copied) value. */
 export function breakAt(value: unknown, pick: number, how: Breakage, replacement: unknown): unknown {
@@ -151,6 +149,9 @@ export function breakAt(value: unknown, pick: number, how: Breakage, replacement
     case "stringify":
       parent[key] = JSON.stringify(parent[key]);
       break;
+    case "nul":
+      parent[key] = `${typeof parent[key] === "string" ? parent[key] : "x"}\u0000`;
+      break;
   }
   return copy;
 }
@@ -158,6 +159,6 @@ export function breakAt(value: unknown, pick: number, how: Breakage, replacement
 /** brokenValue is a valid value broken in one place. */
 export function brokenValue(schema: JsonSchema): fc.Arbitrary<unknown> {
   return fc
-    .tuple(validValue(schema), fc.nat(), fc.constantFrom<Breakage>("delete", "wrong-type", "wrong-type", "extra-key", "proto-key", "wrap-in-array", "stringify"), wrongValue)
+    .tuple(validValue(schema), fc.nat(), fc.constantFrom<Breakage>("delete", "wrong-type", "wrong-type", "extra-key", "proto-key", "wrap-in-array", "stringify", "nul"), wrongValue)
     .map(([value, pick, how, replacement]) => breakAt(value, pick, how, replacement));
 }
