@@ -50,6 +50,6 @@ export interface DevicesRepo {
   /** waitlisted lists waiting devices, oldest first. */
   waitlisted(limit: number, ex?: SqlExecutor): Promise<DeviceRecord[]>;
   byOwner(owner: string, ex?: SqlExecutor): Promise<DeviceRecord[]>;
-  /** states maps every device that can send telemetry to its state (for the ingest path's cache). */
-  states(): Promise<Map<string, DeviceState>>;
+  /** states lists every device's state and region (for the caches the ingest path and placement read). */
+  states(): Promise<{ id: string; state: DeviceState; regionId: string | null }[]>;
 }

@@ -139,6 +139,34 @@ describeEachEngine("devices service", (db) => {
     expect(again).toBe("not_pending");
   });
 
+  test("a transaction that fails changes neither the store nor what the registry holds in memory", async () => {
+    const { service } = await setup();
+    const key = testDeviceKey();
+    await service.checkIn(asSigned(key), checkInBody({ rtts: [{ regionId: "r2", rttMs: 10, error: null }] }), { country: null });
+    const failingAudit = async () => {
+      throw new Error("audit store down");
+    };
+    await expect(service.approve(key.id, "akash1operator", failingAudit)).rejects.toThrow("audit store down");
+    expect(service.stateOf(key.id)).toBe("pending_approval");
+    expect((await service.self(key.id)).state).toBe("pending_approval");
+    expect((await service.placedCounts()).get("r2") ?? 0).toBe(0);
+    await service.approve(key.id, "akash1operator");
+    expect((await service.placedCounts()).get("r2")).toBe(1);
+  });
+
+  test("the per-region counts held in memory always match the store", async () => {
+    const { service } = await setup();
+    for (let i = 1; i <= 5; i++) {
+      clock += 1000;
+      await service.checkIn(asSigned(testDeviceKey()), checkInBody({ claimCode: `CODE-000${i}`, machine: `c${i}` }), { country: null });
+    }
+    // A reinstall frees one place and takes it again in the same transaction.
+    await service.checkIn(asSigned(testDeviceKey()), checkInBody({ claimCode: "CODE-0006", machine: "c1" }), { country: null });
+    await service.promoteWaitlisted();
+    expect(await service.placedCounts()).toEqual(await new SqlDevicesRepo(db()).placedCounts());
+    expect((await service.placedCounts()).get("r1")).toBe(2);
+  });
+
   test("heartbeats move a placed device online, their absence offline, and a pause is followed", async () => {
     const { service } = await setup();
     const key = testDeviceKey();

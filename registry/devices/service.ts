@@ -43,18 +43,69 @@ export interface DevicesServiceOptions {
   log?: (event: string, fields?: Record<string, unknown>) => void;
 }
 
+/** CacheChange is one device's new state and region, applied to memory once its transaction commits. */
+interface CacheChange {
+  id: string;
+  state: DeviceState;
+  regionId: string | null;
+}
+
 export class DevicesService {
   /** The state of every device, kept current so the telemetry path never reads the store to authorise. */
   private readonly stateCache = new Map<string, DeviceState>();
+  /** The region of every device holding a place, and the count per region: placement reads these, not the store. */
+  private readonly placeOf = new Map<string, string>();
+  private readonly placed = new Map<string, number>();
+  /** Changes made by the transaction in progress (the store runs one at a time); applied only if it commits. */
+  private pending: CacheChange[] | null = null;
   private readonly now: () => number;
 
   constructor(private readonly o: DevicesServiceOptions) {
     this.now = o.now ?? Date.now;
   }
 
-  /** load fills the state cache; call once at start. */
+  /** load fills the caches from the store; call once at start. */
   async load(): Promise<void> {
-    for (const [id, state] of await this.o.repo.states()) this.stateCache.set(id, state);
+    for (const d of await this.o.repo.states()) this.cache(d);
+  }
+
+  private cache(c: CacheChange): void {
+    this.stateCache.set(c.id, c.state);
+    const old = this.placeOf.get(c.id);
+    if (old) this.placed.set(old, (this.placed.get(old) ?? 1) - 1);
+    if (holdsPlace(c.state) && c.regionId) {
+      this.placeOf.set(c.id, c.regionId);
+      this.placed.set(c.regionId, (this.placed.get(c.regionId) ?? 0) + 1);
+    } else this.placeOf.delete(c.id);
+  }
+
+  /** transaction runs fn in a store transaction and updates the caches only if it commits. */
+  private async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    let changes: CacheChange[] = [];
+    const out = await this.o.db.transaction(async (tx) => {
+      this.pending = changes = [];
+      try {
+        return await fn(tx);
+      } finally {
+        this.pending = null;
+      }
+    });
+    for (const c of changes) this.cache(c);
+    return out;
+  }
+
+  /** placedNow is the count per region as the transaction in progress sees it. */
+  private placedNow(): Map<string, number> {
+    const counts = new Map(this.placed);
+    const seen = new Map<string, string | null>();
+    for (const c of this.pending ?? []) {
+      const old = seen.has(c.id) ? seen.get(c.id)! : (this.placeOf.get(c.id) ?? null);
+      if (old) counts.set(old, (counts.get(old) ?? 1) - 1);
+      const now = holdsPlace(c.state) && c.regionId ? c.regionId : null;
+      if (now) counts.set(now, (counts.get(now) ?? 0) + 1);
+      seen.set(c.id, now);
+    }
+    return counts;
   }
 
   /** stateOf is the device's current state from memory, or null for an unknown device. */
@@ -64,7 +115,7 @@ export class DevicesService {
 
   /** checkIn registers or refreshes a device and decides where it goes. The request was signed by its key. */
   async checkIn(signed: SignedDevice, req: CheckInRequest, ctx: { country: string | null }): Promise<CheckInResponse> {
-    const record = await this.o.db.transaction(async (tx) => {
+    const record = await this.transaction(async (tx) => {
       await this.lockPlacement(tx);
       const existing = await this.o.repo.byId(signed.deviceId, tx);
       if (existing && existing.publicKey !== signed.publicKey) {
@@ -102,14 +153,14 @@ export class DevicesService {
 
   /** approve lets a pending device into its region, if the region still has room; record writes the audit entry in the same transaction. */
   async approve(deviceId: string, actor: string, record?: (tx: SqlExecutor, device: DeviceRecord) => Promise<void>): Promise<DeviceView> {
-    const d = await this.o.db.transaction(async (tx) => {
+    const d = await this.transaction(async (tx) => {
       await this.lockPlacement(tx);
       const d = await this.o.repo.byId(deviceId, tx);
       if (!d) throw new PublicError(404, "device_unknown", `no device ${deviceId}`, "check the device id");
       if (d.state !== "pending_approval") throw new PublicError(409, "not_pending", `device ${deviceId} is ${d.state}, not waiting for approval`);
       const region = d.regionId ? this.o.regions.region(d.regionId) : null;
       if (!region) throw new PublicError(409, "region_gone", "the device's region is no longer configured", "ask the device to check in again");
-      const placed = (await this.o.repo.placedCounts(tx)).get(region.id) ?? 0;
+      const placed = this.placedNow().get(region.id) ?? 0;
       if (placed >= region.capacity) throw new PublicError(409, "region_full", `${region.name} is full (${placed}/${region.capacity})`, "raise the region's capacity or remove devices first");
       const approved = await this.move(d, "assigned", "approve", `approved by ${actor}`, {}, tx);
       // The audit entry commits with the approval, or neither happens.
@@ -161,15 +212,13 @@ export class DevicesService {
 
   /** promoteWaitlisted places waiting devices, oldest first, where regions now have room. Returns how many moved. */
   async promoteWaitlisted(limit = 1000): Promise<number> {
-    return this.o.db.transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       await this.lockPlacement(tx);
-      const placed = await this.o.repo.placedCounts(tx);
       let moved = 0;
       for (const d of await this.o.repo.waitlisted(limit, tx)) {
-        const outcome = this.place(d, placed);
+        const outcome = this.place(d, this.placedNow());
         if (outcome.kind === "waitlisted") continue;
         await this.applyPlacement(d, outcome, tx);
-        if (outcome.kind === "assigned") placed.set(outcome.regionId, (placed.get(outcome.regionId) ?? 0) + 1);
         moved++;
       }
       return moved;
@@ -190,8 +239,9 @@ export class DevicesService {
     return [...counts].map(([state, count]) => ({ state, count }));
   }
 
+  /** placedCounts is how many devices hold a place in each region, from memory. */
   async placedCounts(): Promise<Map<string, number>> {
-    return this.o.repo.placedCounts();
+    return new Map(this.placed);
   }
 
   // --- check-in internals ---
@@ -249,7 +299,7 @@ export class DevicesService {
     };
     await this.o.repo.insert(record, tx);
     this.log("device_enrolled", { device: record.id, owner, replaces: record.predecessorId });
-    const placed = await this.o.repo.placedCounts(tx);
+    const placed = this.placedNow();
     // A reinstall keeps the region its predecessor held when that region still qualifies.
     const choice = req.regionChoice === "auto" && predecessor?.regionId ? predecessor.regionId : req.regionChoice;
     let outcome = this.placeWith(record, placed, ctx.country, choice);
@@ -286,7 +336,7 @@ export class DevicesService {
     d = { ...d, ...patch };
     // A placed or pending device keeps its place; a waiting or returning one is placed again with what it measured now.
     if (d.state === "waitlisted" || d.state === "removed") {
-      const outcome = this.placeWith(d, await this.o.repo.placedCounts(tx), ctx.country, d.regionChoice);
+      const outcome = this.placeWith(d, this.placedNow(), ctx.country, d.regionChoice);
       return this.applyPlacement(d, outcome, tx, "check_in");
     }
     return d;
@@ -316,9 +366,12 @@ export class DevicesService {
     const patch: Partial<DeviceRecord> = { ...extra, state: to, stateReason: reason, updatedAt: now, ...(changed ? { stateChangedAt: now } : {}) };
     await this.o.repo.update(d.id, patch, ex);
     // A device being enrolled has no earlier state; its history starts with where it was placed.
-    const from = this.stateCache.has(d.id) ? d.state : null;
+    const from = this.stateCache.has(d.id) || this.pending?.some((c) => c.id === d.id) ? d.state : null;
     if (changed || event === "check_in") await this.o.repo.recordEvent(d.id, now, from, to, reason, ex);
-    this.stateCache.set(d.id, to);
+    const change = { id: d.id, state: to, regionId: "regionId" in extra ? (extra.regionId ?? null) : d.regionId };
+    // Inside a transaction the caches wait for its commit; a single statement has committed already.
+    if (ex !== this.o.db && this.pending) this.pending.push(change);
+    else this.cache(change);
     if (changed) this.log("device_state", { device: d.id, from, to, event });
     return { ...d, ...patch };
   }

@@ -96,7 +96,6 @@ export class SqlDevicesRepo implements DevicesRepo {
   }
 
   async states() {
-    const rows = await this.db.query<{ id: string; state: DeviceState }>("SELECT id, state FROM devices");
-    return new Map(rows.map((r) => [r.id, r.state]));
+    return this.db.query<{ id: string; state: DeviceState; regionId: string | null }>('SELECT id, state, region_id AS "regionId" FROM devices');
   }
 }
