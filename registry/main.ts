@@ -5,7 +5,7 @@ import { BUILD, REGISTRY_API, type DeviceState, type Hardware } from "../protoco
 import installScript from "../install.sh" with { type: "text" };
 import { AccountsService } from "./accounts/service.ts";
 import { SqlAccountsRepo } from "./accounts/sql-accounts-repo.ts";
-import { loadRegistryConfig } from "./config/registry-config.ts";
+import { loadRegistryConfig, type RegistryConfig } from "./config/registry-config.ts";
 import { DeviceSessions } from "./devices/device-sessions.ts";
 import { sqlNonceStore } from "./devices/nonce-store.ts";
 import { DevicesService, type ClaimsPort, type RegionsPort } from "./devices/service.ts";
@@ -54,6 +54,32 @@ function fitOf(hardware: Hardware) {
   return { cpuCores: hardware.cpu.cores, memoryGiB: hardware.memory.totalBytes / 2 ** 30, gpuCount: hardware.gpus.filter((g) => g.supported).length };
 }
 
+/** regionsPortFor is how the devices domain asks the regions domain where a device goes. */
+export function regionsPortFor(regions: RegionDirectory, config: RegistryConfig): RegionsPort {
+  return {
+    place: ({ rtts, choice, country, hardware, placed }) => {
+      const p = placeDevice({ regions: regions.list(), devicesInRegion: (id) => placed.get(id) ?? 0, rtts, choice, country, device: fitOf(hardware), maxRttMs: config.placement.maxRttMs, maxDistanceKm: config.placement.maxDistanceKm });
+      return p.kind === "waitlisted" ? p : { kind: p.kind, regionId: p.regionId, why: p.rttMs === null ? `placed by ${p.basis}` : `placed by ${p.basis}: ${Math.round(p.rttMs)} ms` };
+    },
+    region: (id) => {
+      const r = regions.get(id);
+      return r ? { id: r.id, name: r.name, locationRegion: r.locationRegion, capacity: r.capacity } : null;
+    },
+    threshold: (area) => thresholdFor(config.waitlist, area),
+  };
+}
+
+/** claimsPortFor is how check-in redeems a claim code in the accounts domain, inside its own transaction. */
+export function claimsPortFor(accounts: AccountsService): ClaimsPort {
+  return {
+    async redeem(code, device, ex) {
+      const r = await accounts.redeemClaimCode(code, device, ex);
+      if (r.ok) return { ok: true, owner: r.owner };
+      return r.reason === "used" ? { ok: false, reason: "used", sameMachine: r.sameMachine, owner: r.owner } : { ok: false, reason: r.reason, sameMachine: false, owner: null };
+    },
+  };
+}
+
 /** startRegistry opens the store and serves the API; stop() ends it, flushing queued telemetry first. */
 export async function startRegistry(flags: RegistryFlags, log: Log): Promise<RunningRegistry> {
   // A registry without regions could only waitlist; say so at start rather than run half-configured.
@@ -72,24 +98,8 @@ export async function startRegistry(flags: RegistryFlags, log: Log): Promise<Run
     globalOperators: config.admins,
     allowsFirstUserBootstrap: (id) => regions.get(id)?.firstUserBootstraps === true,
   });
-  const regionsPort: RegionsPort = {
-    place: ({ rtts, choice, country, hardware, placed }) => {
-      const p = placeDevice({ regions: regions.list(), devicesInRegion: (id) => placed.get(id) ?? 0, rtts, choice, country, device: fitOf(hardware), maxRttMs: config.placement.maxRttMs });
-      return p.kind === "waitlisted" ? p : { kind: p.kind, regionId: p.regionId, why: p.rttMs === null ? `placed by ${p.basis}` : `placed by ${p.basis}: ${Math.round(p.rttMs)} ms` };
-    },
-    region: (id) => {
-      const r = regions.get(id);
-      return r ? { id: r.id, name: r.name, locationRegion: r.locationRegion, capacity: r.capacity } : null;
-    },
-    threshold: (area) => thresholdFor(config.waitlist, area),
-  };
-  const claims: ClaimsPort = {
-    async redeem(code, device, ex) {
-      const r = await accounts.redeemClaimCode(code, device, ex);
-      if (r.ok) return { ok: true, owner: r.owner };
-      return r.reason === "used" ? { ok: false, reason: "used", sameMachine: r.sameMachine, owner: r.owner } : { ok: false, reason: r.reason, sameMachine: false, owner: null };
-    },
-  };
+  const regionsPort = regionsPortFor(regions, config);
+  const claims = claimsPortFor(accounts);
   const sessions = new DeviceSessions(await sessionSecret(db));
   const devices = new DevicesService({ db, repo: new SqlDevicesRepo(db), regions: regionsPort, claims, sessions, heartbeatIntervalS: flags.heartbeatIntervalS, log });
   await devices.load();
