@@ -10,8 +10,17 @@ export function selfArgv(): string[] {
   return isCompiledBinary() ? [process.execPath] : [process.execPath, Bun.main];
 }
 
+/**
+ * childEnv is the daemon's environment without the JIT switch: the unit turns JavaScriptCore's JIT off to
+ * keep the idle daemon small, but the benchmark must run at full speed (without the JIT its CPU scores
+ * come out about 15 times lower) and the probe is short-lived.
+ */
+export function childEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && !e[0].startsWith("BUN_JSC_")));
+}
+
 async function runChild(args: string[], onLine: (line: string) => void): Promise<{ code: number; stderr: string }> {
-  const child = Bun.spawn([...selfArgv(), ...args], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  const child = Bun.spawn([...selfArgv(), ...args], { stdout: "pipe", stderr: "pipe", stdin: "ignore", env: childEnv() });
   const stderrText = new Response(child.stderr).text();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let buffered = "";
