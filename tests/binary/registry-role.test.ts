@@ -58,6 +58,17 @@ describe("akash-home registry (compiled)", () => {
     expect(readFileSync(sb.bin, "utf8")).toBe(readFileSync(join(dist, "akash-home-linux-x64"), "utf8"));
   });
 
+  test("a bad regions file stops start-up, naming the field and the reason", async () => {
+    const bad = join(sb.root, "registry", "bad.yaml");
+    writeFileSync(bad, oneRegionYaml().replace("capacity: 250", "capacity: -3").replace("countries: [US]", "countries: [UK]"));
+    const child = Bun.spawn([X64, "registry", "--listen", "127.0.0.1:0", "--config", bad, "--state-dir", join(sb.root, "registry", "bad-state")], { stdout: "pipe", stderr: "pipe" });
+    const [stderr, code] = await Promise.all([new Response(child.stderr).text(), child.exited]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("regions[0].capacity");
+    expect(stderr).toContain("regions[0].countries");
+    expect(stderr).not.toContain("    at ");
+  });
+
   test("stops cleanly on SIGTERM", async () => {
     registry.kill("SIGTERM");
     expect(await registry.exited).toBe(0);
