@@ -86,9 +86,9 @@ export async function startRegistry(flags: RegistryFlags, log: Log): Promise<Run
   if (!flags.config) throw new Error("no regions file: pass --config regions.yaml (registry/config/demo-regions.yaml is an example; list planned regions only to run a waitlist)");
   const config = await loadRegistryConfig(flags.config, { registryUrl: flags.publicUrl });
   if (flags.db.startsWith("sqlite:")) mkdirSync(flags.stateDir, { recursive: true, mode: 0o700 });
-  const store = await openStore(flags.db);
+  const store = await openStore(flags.db, { backgroundCheckpoints: true });
   const db = store.driver;
-  log("store_open", { store: store.display, engine: store.engine });
+  log("store_open", { store: store.display, engine: store.engine, ...(store.engine === "sqlite" ? { checkpoints: store.backgroundCheckpoints ? "worker thread" : "in commits" } : {}) });
 
   const regions = new RegionDirectory(config);
   const publicHost = new URL(flags.publicUrl).host;

@@ -107,7 +107,6 @@ class Connection {
   private unsent = "";
   private startedAt = 0;
   private onAnswer: ((status: number, startedAt: number) => void) | null = null;
-  busy = false;
   dead = false;
 
   static async open(): Promise<Connection> {
@@ -129,7 +128,6 @@ class Connection {
 
   /** send writes a request; done hears the status and when the request was handed over (or fell due). */
   send(request: string, startedAt: number, done: (status: number, startedAt: number) => void): void {
-    this.busy = true;
     this.startedAt = startedAt;
     this.onAnswer = done;
     this.unsent = request;
@@ -156,7 +154,6 @@ class Connection {
     this.buffer = this.buffer.length === total ? Buffer.alloc(0) : this.buffer.subarray(total);
     const done = this.onAnswer!;
     this.onAnswer = null;
-    this.busy = false;
     done(status, this.startedAt);
   }
 
@@ -170,7 +167,6 @@ class Connection {
       console.error(`connection ${why} with a request in flight`);
       const done = this.onAnswer;
       this.onAnswer = null;
-      this.busy = false;
       done(0, this.startedAt);
     }
   }

@@ -1,13 +1,14 @@
 // bench/registry-ingest/run.ts: the HTTP ingest benchmark. For each engine × batching × fleet size: a fresh
 // store seeded with the fleet (seed.ts), the registry started as its own process (`akash-home registry`),
 // the load generator (loadgen.ts, a third process) driving session-authenticated heartbeats at several
-// concurrency levels and then at the target rate, the registry stopped, and the store's heartbeats counted:
-// every 2xx the load generator got must be a row (durability), and no row may be there twice.
+// concurrency levels (closed loop) and then at fixed rates (open loop), the registry stopped, and the
+// store's heartbeats counted: every 2xx the load generator got must be a row (durability), and every answer
+// must have said "stored", not "duplicate".
 //
 //   ./node_modules/.bin/bun bench/registry-ingest/run.ts [--quick] [--engines sqlite,postgres]
 //     [--batching on,off] [--devices 1000,10000,100000] [--concurrency 8,32,128,512] [--seconds 8]
-//     [--settle 1] [--warmup 3] [--open-rate sqlite=20000,postgres=10000|none] [--wait-quiet SECONDS]
-//     [--max-other 0.3] [--tries 3]
+//     [--settle 1] [--warmup 3] [--open-rate sqlite=10000/20000,postgres=5000/10000|none]
+//     [--wait-quiet SECONDS] [--max-other 0.3] [--tries 3] [--out bench/results/registry-ingest.json]
 //
 // On a machine others share, --wait-quiet waits (up to SECONDS) before each configuration until other work
 // uses under a quarter of a core, and the load generator measures a window again (--tries in all) while
@@ -41,7 +42,7 @@ const { values: args } = parseArgs({
     seconds: { type: "string" },
     settle: { type: "string", default: "1" },
     warmup: { type: "string", default: "3" },
-    "open-rate": { type: "string", default: "sqlite=20000,postgres=10000" },
+    "open-rate": { type: "string", default: "sqlite=10000/20000,postgres=5000/10000" },
     "wait-quiet": { type: "string", default: "0" },
     "max-other": { type: "string", default: "0.3" },
     tries: { type: "string", default: "3" },
@@ -56,7 +57,7 @@ const fleetSizes = list(args.devices ?? (args.quick ? "10000" : "1000,10000,1000
 const concurrency = args.concurrency ?? (args.quick ? "32,128" : "8,32,128,512");
 const seconds = args.seconds ?? (args.quick ? "4" : "8");
 const openRates = new Map(
-  args["open-rate"] === "none" ? [] : list(args["open-rate"]).map((kv) => kv.split("=") as [string, string]).map(([k, v]) => [k, Number(v)] as const),
+  args["open-rate"] === "none" ? [] : list(args["open-rate"]).map((kv) => kv.split("=") as [string, string]).map(([k, v]) => [k, v.split("/").join(",")] as const),
 );
 const P99_LIMIT_MS = 50;
 
@@ -237,8 +238,8 @@ async function runConfig(engine: SqlEngine, batching: boolean, devices: number):
     let output: LoadgenOutput;
     let registryStats: Record<string, unknown> | null = null;
     try {
-      const rate = openRates.get(engine);
-      output = await loadgen(registry.url, tokens, watch, ["--concurrency", concurrency, "--warmup", args.warmup!, ...(rate ? ["--rate", String(rate)] : [])]);
+      const rates = openRates.get(engine);
+      output = await loadgen(registry.url, tokens, watch, ["--concurrency", concurrency, "--warmup", args.warmup!, ...(rates ? ["--rate", rates] : [])]);
       registryStats = await metricsOf(registry.url);
     } finally {
       registry.proc.kill("SIGTERM");
@@ -315,13 +316,13 @@ try {
       for (const devices of fleetSizes) {
         const r = await runConfig(engine, batching, devices);
         results.push(r);
-        const open = r.levels.find((l) => l.mode === "open");
+        const open = r.levels.filter((l) => l.mode === "open");
         const errors = r.levels.reduce((n, l) => n + l.non2xx, 0);
         console.log(
           `| ${r.engine} | ${r.batching ? "on" : "off"} | ${r.devices} | ${cell(r.best, (l) => String(l.concurrency))} | ${cell(r.best, (l) => String(l.heartbeatsPerS))} | ` +
             `${cell(r.best, (l) => l.p50Ms.toFixed(1))} | ${cell(r.best, (l) => l.p99Ms.toFixed(1))} | ${errors} | ${cell(r.best, cpuCell)} | ` +
             `${cell(r.peak, (l) => `${l.heartbeatsPerS} (${l.concurrency}, ${l.p99Ms.toFixed(0)} ms)`)} | ` +
-            `${open ? `${open.targetRate}/s → ${open.heartbeatsPerS}/s, ${open.p50Ms.toFixed(1)} / ${open.p99Ms.toFixed(1)}` : "—"} | ` +
+            `${open.map((o) => `${o.targetRate}/s → ${o.heartbeatsPerS}/s, ${o.p50Ms.toFixed(1)} / ${o.p99Ms.toFixed(1)}`).join("; ") || "—"} | ` +
             `${r.durable ? "yes" : "NO"}: ${r.acknowledged} / ${r.inStore} |`,
         );
       }

@@ -212,6 +212,8 @@ export class DevicesService {
 
   /** promoteWaitlisted places waiting devices, oldest first, where regions now have room. Returns how many moved. */
   async promoteWaitlisted(limit = 1000): Promise<number> {
+    // Most of the time nobody waits: then there is nothing to scan, and ingest is not held up by a transaction.
+    if (![...this.stateCache.values()].includes("waitlisted")) return 0;
     return this.transaction(async (tx) => {
       await this.lockPlacement(tx);
       let moved = 0;

@@ -62,13 +62,15 @@ export function displayDbUrl(dbUrl: string): string {
 }
 
 /** openStore opens the store a --db value names, creating and migrating it as needed. */
-export async function openStore(dbUrl: string): Promise<{ driver: SqlDriver; engine: SqlEngine; display: string }> {
+export async function openStore(dbUrl: string, options: { backgroundCheckpoints?: boolean } = {}): Promise<{ driver: SqlDriver; engine: SqlEngine; display: string; backgroundCheckpoints?: boolean }> {
   const target = parseDbUrl(dbUrl);
   if (target.engine === "sqlite") {
     createPrivateFile(target.path);
     const driver = new SqliteDriver(target.path);
     await migrateOrClose(driver, SQLITE_MIGRATIONS);
-    return { driver, engine: "sqlite", display: `sqlite:${target.path}` };
+    // The long-running registry checkpoints on a worker thread; one-off commands keep SQLite's own.
+    const background = options.backgroundCheckpoints ? await driver.checkpointInBackground() : false;
+    return { driver, engine: "sqlite", display: `sqlite:${target.path}`, backgroundCheckpoints: background };
   }
   const driver = await PostgresDriver.open(target.url);
   await migrateOrClose(driver, POSTGRES_MIGRATIONS);

@@ -69,8 +69,10 @@ describe("akash-home registry (compiled)", () => {
     expect(stderr).not.toContain("    at ");
   });
 
-  test("stops cleanly on SIGTERM", async () => {
+  test("stops cleanly on SIGTERM, having checkpointed SQLite on its worker thread (embedded in the binary)", async () => {
     registry.kill("SIGTERM");
     expect(await registry.exited).toBe(0);
+    const log = await new Response(registry.stderr as ReadableStream).text();
+    expect(log).toContain('"checkpoints":"worker thread"');
   });
 });
