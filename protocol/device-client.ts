@@ -4,7 +4,7 @@ import { DEVICE_AUTH_HEADERS, DEVICE_SESSION_SCHEME, signedRequestPayload } from
 import { DeviceView } from "./device-state.ts";
 import { ErrorEnvelope } from "./error-envelope.ts";
 import { REGISTRY_API } from "./registry-api.ts";
-import { RegistryUnreachable } from "./registry-client.ts";
+import { RegistryUnreachable, fetchRegistry } from "./registry-client.ts";
 import { TelemetryAck, type TelemetryBatch } from "./telemetry.ts";
 
 // The device's side of the registry API: signed requests with the device key, and the short-lived
@@ -74,13 +74,7 @@ export function createDeviceRegistryClient(baseUrl: string, signer: DeviceSigner
     if (opts.body !== undefined) headers["content-type"] = "application/json";
     if (opts.signed) Object.assign(headers, await signedHeaders(signer, method, path, body));
     if (opts.session) headers.authorization = `${DEVICE_SESSION_SCHEME} ${opts.session}`;
-    let res: Response;
-    try {
-      res = await fetch(base + path, { method, headers, body: method === "GET" ? undefined : body, signal: AbortSignal.timeout(timeoutMs) });
-    } catch (err) {
-      const reason = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${timeoutMs / 1000}s` : String((err as Error)?.message ?? err);
-      throw new RegistryUnreachable(`registry not reachable at ${base}: ${reason}`, { cause: err });
-    }
+    const res = await fetchRegistry(base, path, { method, headers, body: method === "GET" ? undefined : body }, timeoutMs);
     const json = await res.json().catch(() => null);
     if (res.status >= 400 && res.status < 500) {
       const env = v.safeParse(ErrorEnvelope, json);

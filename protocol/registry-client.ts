@@ -6,6 +6,16 @@ export class RegistryUnreachable extends Error {
   override name = "RegistryUnreachable";
 }
 
+/** fetchRegistry sends one request to the registry; no answer within timeoutMs, or none at all, is RegistryUnreachable. */
+export async function fetchRegistry(base: string, path: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  try {
+    return await fetch(base + path, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const reason = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${timeoutMs / 1000}s` : String((err as Error)?.message ?? err);
+    throw new RegistryUnreachable(`registry not reachable at ${base}: ${reason}`, { cause: err });
+  }
+}
+
 /** RegistryClient is the agent's typed view of the registry; every answer is validated. */
 export interface RegistryClient {
   readonly baseUrl: string;
@@ -18,13 +28,7 @@ export function createRegistryClient(baseUrl: string, timeoutMs = 5000): Registr
   const base = baseUrl.replace(/\/+$/, "");
 
   async function get(path: string): Promise<Response> {
-    let res: Response;
-    try {
-      res = await fetch(base + path, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: "application/json" } });
-    } catch (err) {
-      const reason = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${timeoutMs / 1000}s` : String((err as Error)?.message ?? err);
-      throw new RegistryUnreachable(`registry not reachable at ${base}: ${reason}`, { cause: err });
-    }
+    const res = await fetchRegistry(base, path, { headers: { accept: "application/json" } }, timeoutMs);
     if (!res.ok) throw new RegistryUnreachable(`registry at ${base} answered ${res.status} for ${path}`);
     return res;
   }

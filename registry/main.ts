@@ -62,8 +62,8 @@ export function regionsPortFor(regions: RegionDirectory, config: RegistryConfig)
       return p.kind === "waitlisted" ? p : { kind: p.kind, regionId: p.regionId, why: p.rttMs === null ? `placed by ${p.basis}` : `placed by ${p.basis}: ${Math.round(p.rttMs)} ms` };
     },
     region: (id) => {
-      const r = regions.get(id);
-      return r ? { id: r.id, name: r.name, locationRegion: r.locationRegion, capacity: r.capacity } : null;
+      const named = regions.deviceRegion(id);
+      return named ? { ...named, capacity: regions.get(id)!.capacity } : null;
     },
     threshold: (area) => thresholdFor(config.waitlist, area),
   };
@@ -95,8 +95,8 @@ export async function startRegistry(flags: RegistryFlags, log: Log): Promise<Run
   const accounts = new AccountsService(new SqlAccountsRepo(db), {
     registryHost: publicHost,
     installCommand: (code) => `curl -fsSL ${flags.publicUrl}/install.sh | AKASH_HOME_CLAIM=${code} sh -s -- --registry ${flags.publicUrl}`,
-    globalOperators: config.admins,
-    allowsFirstUserBootstrap: (id) => regions.get(id)?.firstUserBootstraps === true,
+    globalOperators: regions.admins(),
+    allowsFirstUserBootstrap: (id) => regions.allowsFirstUserBootstrap(id),
   });
   const regionsPort = regionsPortFor(regions, config);
   const claims = claimsPortFor(accounts);

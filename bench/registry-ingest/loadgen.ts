@@ -225,7 +225,8 @@ function cpuSeconds(): Record<string, number> {
 
 // ---- phases --------------------------------------------------------------------------------------------
 
-interface LevelResult {
+/** LevelResult is one measured level, as the load generator prints it (run.ts reads the same shape). */
+export interface LevelResult {
   mode: "closed" | "open";
   concurrency: number | null;
   targetRate: number | null;

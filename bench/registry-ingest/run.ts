@@ -27,6 +27,7 @@ import { parseArgs } from "node:util";
 import { openStore } from "../../registry/store/open-store.ts";
 import type { SqlEngine } from "../../registry/store/sql-driver.ts";
 import { startPostgres, type PostgresServer } from "../../tests/support/postgres.ts";
+import type { LevelResult } from "./loadgen.ts";
 import { BENCH_REGION, seedStore } from "./seed.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
@@ -61,20 +62,7 @@ const openRates = new Map(
 );
 const P99_LIMIT_MS = 50;
 
-interface Level {
-  mode: "closed" | "open";
-  concurrency: number | null;
-  targetRate: number | null;
-  heartbeatsPerS: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  non2xx: number;
-  statuses: Record<string, number>;
-  cpu: Record<string, number>;
-  connectionsUsed: number;
-}
+type Level = LevelResult;
 
 interface LoadgenOutput {
   devices: number;

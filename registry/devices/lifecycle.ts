@@ -1,4 +1,4 @@
-import { deviceStateMessage, type DeviceState } from "../../protocol/index.ts";
+import type { DeviceState } from "../../protocol/index.ts";
 
 // The one place that says which state changes a device may make. Every write of devices.state goes
 // through assertTransition, so an impossible move (a banned device coming online) fails loudly instead
@@ -66,6 +66,3 @@ export function presenceTarget(from: DeviceState, presence: "online" | "offline"
   if (presence === "online") return from === "assigned" || from === "joining" || from === "offline" ? "online" : null;
   return from === "online" || from === "joining" ? "offline" : null;
 }
-
-/** stateMessage is the sentence an owner reads for a state (shared with the agent through protocol). */
-export const stateMessage = deviceStateMessage;

@@ -1,11 +1,11 @@
 // registry/devices: check-in, identity (device keys, reinstalls, clones), placement decisions and the
 // device state machine. No HTTP here: routes in registry/http call this service. Regions and claim codes
 // come in through the small ports below so this domain does not reach into the others' stores.
-import type { CheckInRequest, CheckInResponse, DeviceSession, DeviceState, DeviceView, Hardware, RegionRtt, WaitlistArea } from "../../protocol/index.ts";
+import { deviceStateMessage, type CheckInRequest, type CheckInResponse, type DeviceSession, type DeviceState, type DeviceView, type Hardware, type RegionRtt, type WaitlistArea } from "../../protocol/index.ts";
 import { PublicError } from "../public-error.ts";
 import type { SqlDriver, SqlExecutor } from "../store/sql-driver.ts";
 import type { DeviceSessions } from "./device-sessions.ts";
-import { assertTransition, holdsPlace, presenceTarget, stateMessage, type DeviceEvent } from "./lifecycle.ts";
+import { assertTransition, holdsPlace, presenceTarget, type DeviceEvent } from "./lifecycle.ts";
 import type { DeviceRecord, DevicesRepo } from "./repo.ts";
 import type { SignedDevice } from "./signed-request.ts";
 
@@ -213,7 +213,7 @@ export class DevicesService {
   /** promoteWaitlisted places waiting devices, oldest first, where regions now have room. Returns how many moved. */
   async promoteWaitlisted(limit = 1000): Promise<number> {
     // Most of the time nobody waits: then there is nothing to scan, and ingest is not held up by a transaction.
-    if (![...this.stateCache.values()].includes("waitlisted")) return 0;
+    if (!this.anyWaitlisted()) return 0;
     return this.transaction(async (tx) => {
       await this.lockPlacement(tx);
       let moved = 0;
@@ -232,6 +232,11 @@ export class DevicesService {
       const threshold = this.o.regions.threshold(c.area);
       return { area: c.area, waiting: c.waiting, threshold, readyToBootstrap: c.waiting >= threshold, oldestSince: c.oldestSince === null ? null : new Date(c.oldestSince).toISOString() };
     });
+  }
+
+  private anyWaitlisted(): boolean {
+    for (const state of this.stateCache.values()) if (state === "waitlisted") return true;
+    return false;
   }
 
   /** stateCounts counts devices per state, from memory (for /metrics). */
@@ -394,7 +399,7 @@ export class DevicesService {
       state: d.state,
       region: region && holdsPlaceOrPending(d.state) ? { id: region.id, name: region.name, locationRegion: region.locationRegion } : null,
       waitlist,
-      message: stateMessage(d.state),
+      message: deviceStateMessage(d.state),
       heartbeatIntervalS: this.o.heartbeatIntervalS,
       replaces: d.predecessorId,
     };

@@ -60,7 +60,7 @@ export function adminRoutes(d: AdminRouteDeps): RouteDef[] {
         const region = d.regions.get(params.id!);
         if (!region) throw new PublicError(404, "region_unknown", `no region ${params.id}`, "see /api/v1/regions");
         await d.accounts.requireOperator(auth.owner!.address, region.id);
-        if (!region.firstUserBootstraps) throw new PublicError(409, "bootstrap_not_allowed", `${region.name} does not let a first user bootstrap it`, "set firstUserBootstraps: true for the region in the registry config");
+        if (!d.regions.allowsFirstUserBootstrap(region.id)) throw new PublicError(409, "bootstrap_not_allowed", `${region.name} does not let a first user bootstrap it`, "set firstUserBootstraps: true for the region in the registry config");
         return d.accounts.createOperatorOffer(auth.owner!.address, region.id, body.owner);
       },
     }),

@@ -1,19 +1,19 @@
-/** LATENCY_BUCKETS_MS are the histogram buckets of request latency, in milliseconds. */
-const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500];
+import { LATENCY_BUCKETS_MS, LatencyHistogram } from "../latency-histogram.ts";
 
-/** HttpMetrics counts requests per route and status class and keeps a latency histogram per route. */
+/** Request latency buckets, in milliseconds: the registry's usual ones and one more for slow clients. */
+const REQUEST_BUCKETS_MS = [...LATENCY_BUCKETS_MS, 2500];
+
+/** HttpMetrics counts requests per route and status and keeps a latency histogram per route. */
 export class HttpMetrics {
   private readonly counts = new Map<string, number>();
-  private readonly histograms = new Map<string, { buckets: number[]; sum: number; count: number }>();
+  private readonly histograms = new Map<string, LatencyHistogram>();
 
   observe(route: string, status: number, ms: number): void {
     const key = `${route}\u0000${status}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     let h = this.histograms.get(route);
-    if (!h) this.histograms.set(route, (h = { buckets: LATENCY_BUCKETS_MS.map(() => 0), sum: 0, count: 0 }));
-    for (let i = 0; i < LATENCY_BUCKETS_MS.length; i++) if (ms <= LATENCY_BUCKETS_MS[i]!) h.buckets[i]!++;
-    h.sum += ms;
-    h.count++;
+    if (!h) this.histograms.set(route, (h = new LatencyHistogram(REQUEST_BUCKETS_MS)));
+    h.observe(ms);
   }
 
   /** prometheus renders the counters in Prometheus text format. */
@@ -24,10 +24,11 @@ export class HttpMetrics {
       out.push(`akash_home_http_requests_total{route="${route}",status="${status}"} ${n}`);
     }
     out.push("# HELP akash_home_http_request_duration_ms Request latency.", "# TYPE akash_home_http_request_duration_ms histogram");
-    for (const [route, h] of this.histograms) {
-      LATENCY_BUCKETS_MS.forEach((le, i) => out.push(`akash_home_http_request_duration_ms_bucket{route="${route}",le="${le}"} ${h.buckets[i]}`));
+    for (const [route, histogram] of this.histograms) {
+      const h = histogram.snapshot();
+      for (const b of h.buckets) out.push(`akash_home_http_request_duration_ms_bucket{route="${route}",le="${b.le}"} ${b.count}`);
       out.push(`akash_home_http_request_duration_ms_bucket{route="${route}",le="+Inf"} ${h.count}`);
-      out.push(`akash_home_http_request_duration_ms_sum{route="${route}"} ${h.sum.toFixed(3)}`);
+      out.push(`akash_home_http_request_duration_ms_sum{route="${route}"} ${h.sumMs.toFixed(3)}`);
       out.push(`akash_home_http_request_duration_ms_count{route="${route}"} ${h.count}`);
     }
     return out.join("\n") + "\n";

@@ -26,11 +26,6 @@ export class RegionDirectory {
     return this.byId.has(id);
   }
 
-  /** active are the regions that take devices now. */
-  active(): RegionConfig[] {
-    return this.config.regions.filter((r) => r.status === "active");
-  }
-
   /** summaries is GET /api/v1/regions; load says how many devices hold a place in a region. */
   summaries(load: (regionId: string) => number): RegionSummary[] {
     return this.config.regions.map((r) => {
@@ -53,11 +48,6 @@ export class RegionDirectory {
   deviceRegion(id: string): DeviceRegion | null {
     const r = this.byId.get(id);
     return r ? { id: r.id, name: r.name, locationRegion: r.locationRegion } : null;
-  }
-
-  /** bootstrapRegions are the planned regions that may offer their first user the operator role. */
-  bootstrapRegions(): RegionConfig[] {
-    return this.config.regions.filter((r) => r.status === "planned" && r.firstUserBootstraps);
   }
 
   /** allowsFirstUserBootstrap says whether an operator offer may be made for region id. */

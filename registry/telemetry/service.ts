@@ -4,7 +4,7 @@
 // presence through onPresence.
 import type { TelemetryRecord } from "../../protocol/index.ts";
 import { PublicError } from "../public-error.ts";
-import { LatencyHistogram, type HistogramSnapshot } from "./latency-histogram.ts";
+import { LatencyHistogram, type HistogramSnapshot } from "../latency-histogram.ts";
 import type { HeartbeatRow, MetricsRow, TelemetryRepo, UptimeInterval } from "./repo.ts";
 import { UptimeTracker, type ArrivedHeartbeat, type PresenceChange } from "./uptime-tracker.ts";
 

@@ -12,7 +12,8 @@ import { openStore } from "../../registry/store/open-store.ts";
 import { signInOwner } from "../support/owner-wallet.ts";
 import { startRegistryProcess, type RegistryProcess } from "../support/registry-process.ts";
 
-const CHILD = join(import.meta.dir, "support", "agent-telemetry-child.ts");
+// The agent's own crash child (outbox, sender, registry transport), given the device key so it talks to the registry.
+const CHILD = join(import.meta.dir, "..", "..", "agent", "telemetry", "testing", "outbox-crash-child.ts");
 const stateDir = mkdtempSync(join(tmpdir(), "akash-home-agent-crash-"));
 let registry: RegistryProcess;
 afterAll(async () => {
@@ -21,7 +22,7 @@ afterAll(async () => {
 });
 
 function run(mode: "append" | "drain") {
-  return Bun.spawn([process.execPath, CHILD, stateDir, registry.url, mode], { stdout: "pipe", stderr: "pipe" });
+  return Bun.spawn([process.execPath, CHILD, join(stateDir, "telemetry-outbox"), registry.url, mode, join(stateDir, "device-key.json")], { stdout: "pipe", stderr: "pipe" });
 }
 
 const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)`, "m").exec(text)?.[1] ?? NaN);

@@ -1,20 +1,26 @@
-// The agent's telemetry path in a process of its own, for crash-test.test.ts to SIGKILL mid-flush:
-//   bun outbox-crash-child.ts <outbox dir> <ingest url> append   appends and flushes until killed, printing
-//                                                                "appended <seq>" once each append returned
-//   bun outbox-crash-child.ts <outbox dir> <ingest url> drain    flushes until the outbox is empty, then
-//                                                                prints "drained" and exits
+// The agent's telemetry path in a process of its own, for the crash tests to SIGKILL mid-flush:
+//   bun outbox-crash-child.ts <outbox dir> <url> append [key file]   appends and flushes until killed, printing
+//                                                                    "appended <seq>" once each append returned
+//   bun outbox-crash-child.ts <outbox dir> <url> drain [key file]    flushes until the outbox is empty, then
+//                                                                    prints "drained" and exits
+// Without a key file <url> is a test server taking the batches as they are (outbox-crash.test.ts); with the
+// device key file <url> is a real registry, reached as the agent reaches it: a device session obtained by a
+// signed request (tests/e2e/agent-crash.test.ts).
 import { writeSync } from "node:fs";
 import type { TelemetryAck, TelemetryBatch } from "../../../protocol/telemetry.ts";
+import { createDeviceRegistryClient } from "../../../protocol/device-client.ts";
+import { loadOrCreateDeviceKey } from "../../state/device-key.ts";
 import { Outbox } from "../outbox.ts";
+import { registryTransport } from "../registry-transport.ts";
 import { TelemetrySender, TelemetryUnavailable, telemetryErrorForStatus, type TelemetryTransport } from "../sender.ts";
 
-const [dir, url, mode] = process.argv.slice(2);
+const [dir, url, mode, keyFile] = process.argv.slice(2);
 if (!dir || !url || (mode !== "append" && mode !== "drain")) {
   process.stderr.write("usage: outbox-crash-child.ts <outbox dir> <ingest url> append|drain\n");
   process.exit(2);
 }
 
-const transport: TelemetryTransport = {
+const rawTransport: TelemetryTransport = {
   async send(batch: TelemetryBatch): Promise<TelemetryAck> {
     let res: Response;
     try {
@@ -27,6 +33,7 @@ const transport: TelemetryTransport = {
   },
 };
 
+const transport = keyFile ? registryTransport(createDeviceRegistryClient(url, (await loadOrCreateDeviceKey(keyFile)).key)) : rawTransport;
 const outbox = Outbox.open(dir);
 const sender = new TelemetrySender({ outbox, transport, drainGapMs: 0, backoffInitialMs: 20, backoffMaxMs: 200 });
 sender.start();

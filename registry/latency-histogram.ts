@@ -10,15 +10,19 @@ export interface HistogramSnapshot {
 }
 
 export class LatencyHistogram {
-  private readonly perBucket = new Array<number>(LATENCY_BUCKETS_MS.length).fill(0);
+  private readonly perBucket: number[];
   private count = 0;
   private sumMs = 0;
+
+  constructor(private readonly bounds: readonly number[] = LATENCY_BUCKETS_MS) {
+    this.perBucket = new Array<number>(bounds.length).fill(0);
+  }
 
   observe(ms: number): void {
     this.count++;
     this.sumMs += ms;
-    for (let i = 0; i < LATENCY_BUCKETS_MS.length; i++) {
-      if (ms <= LATENCY_BUCKETS_MS[i]!) {
+    for (let i = 0; i < this.bounds.length; i++) {
+      if (ms <= this.bounds[i]!) {
         this.perBucket[i]!++;
         return;
       }
@@ -27,7 +31,7 @@ export class LatencyHistogram {
 
   snapshot(): HistogramSnapshot {
     let running = 0;
-    const buckets = LATENCY_BUCKETS_MS.map((le, i) => {
+    const buckets = this.bounds.map((le, i) => {
       running += this.perBucket[i]!;
       return { le, count: running };
     });

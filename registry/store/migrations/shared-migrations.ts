@@ -1,0 +1,22 @@
+import type { SqlEngine } from "../sql-driver.ts";
+import { INITIAL_SCHEMA } from "./initial-schema.ts";
+import type { Migration } from "./migration.ts";
+import { renderSchema } from "./render-schema.ts";
+
+/**
+ * migrationsFor is the numbered list of an engine's migrations, each rendered from one engine-neutral text.
+ * Add new ones at the end and never edit an applied one.
+ */
+export function migrationsFor(engine: SqlEngine): Migration[] {
+  return [
+    { version: 1, name: "initial", sql: renderSchema(INITIAL_SCHEMA, engine) },
+    {
+      version: 2,
+      name: "one open operator offer per region and owner",
+      sql: `
+CREATE UNIQUE INDEX operator_offers_one_open ON operator_offers (region_id, owner) WHERE status = 'open';
+CREATE INDEX claim_codes_open ON claim_codes (owner, used_at);
+`,
+    },
+  ];
+}
