@@ -5,6 +5,7 @@ import { DeviceView } from "./device-state.ts";
 import { ErrorEnvelope } from "./error-envelope.ts";
 import { REGISTRY_API } from "./registry-api.ts";
 import { RegistryUnreachable, fetchRegistry } from "./registry-client.ts";
+import { JoinCredentials, LeaveResult } from "./join.ts";
 import { TelemetryAck, type TelemetryBatch } from "./telemetry.ts";
 
 // The device's side of the registry API: signed requests with the device key, and the short-lived
@@ -36,6 +37,10 @@ export interface DeviceRegistryClient {
   openSession(): Promise<DeviceSession>;
   self(sessionToken: string): Promise<DeviceView>;
   sendTelemetry(sessionToken: string, batch: TelemetryBatch): Promise<v.InferOutput<typeof TelemetryAck>>;
+  /** join asks for this device's join credentials; they are secrets: never log them. */
+  join(): Promise<JoinCredentials>;
+  pause(paused: boolean): Promise<DeviceView>;
+  leave(): Promise<LeaveResult>;
 }
 
 const encoder = new TextEncoder();
@@ -93,5 +98,8 @@ export function createDeviceRegistryClient(baseUrl: string, signer: DeviceSigner
     openSession: () => call("POST", REGISTRY_API.deviceSession, DeviceSession, { signed: true }),
     self: (session) => call("GET", REGISTRY_API.deviceSelf, DeviceView, { session }),
     sendTelemetry: (session, batch) => call("POST", REGISTRY_API.telemetry, TelemetryAck, { body: batch, session }),
+    join: () => call("POST", REGISTRY_API.deviceJoin, JoinCredentials, { signed: true }),
+    pause: (paused) => call("POST", REGISTRY_API.devicePause, DeviceView, { body: { paused }, signed: true }),
+    leave: () => call("POST", REGISTRY_API.deviceLeave, LeaveResult, { signed: true }),
   };
 }

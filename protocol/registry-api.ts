@@ -17,6 +17,9 @@ export const REGISTRY_API = {
   deviceSession: "/api/v1/devices/session",
   deviceSelf: "/api/v1/devices/self",
   telemetry: "/api/v1/devices/telemetry",
+  deviceJoin: "/api/v1/devices/join",
+  devicePause: "/api/v1/devices/pause",
+  deviceLeave: "/api/v1/devices/leave",
   // Owners.
   authChallenge: "/api/v1/auth/challenge",
   authVerify: "/api/v1/auth/verify",
@@ -30,6 +33,28 @@ export const REGISTRY_API = {
   adminWaitlists: "/api/v1/admin/waitlists",
   adminOperatorOffers: "/api/v1/admin/regions/:id/operator-offers",
   adminAudit: "/api/v1/admin/audit",
+  // Earnings (protocol/earnings.ts): device by session, owner by cookie, operators for epochs and payouts.
+  earningsPolicy: "/api/v1/earnings/policy",
+  deviceEarnings: "/api/v1/devices/earnings",
+  deviceStatement: "/api/v1/devices/earnings/statement",
+  ownerEarnings: "/api/v1/owner/earnings",
+  ownerStatement: "/api/v1/owner/earnings/statement",
+  ownerStatementCsv: "/api/v1/owner/earnings/statement.csv",
+  ownerDeviceEarnings: "/api/v1/owner/devices/:id/earnings",
+  adminEpochs: "/api/v1/admin/epochs",
+  adminCloseEpochs: "/api/v1/admin/epochs/close",
+  adminPayouts: "/api/v1/admin/payouts",
+  adminPayoutRecord: "/api/v1/admin/payouts/:id/record",
+  // Portals (protocol/portal-api.ts): the owner's devices and actions, operators' regions and actions.
+  ownerDevice: "/api/v1/owner/devices/:id",
+  ownerDeviceAction: "/api/v1/owner/devices/:id/:action",
+  adminRegions: "/api/v1/admin/regions",
+  adminRegionDevices: "/api/v1/admin/regions/:id/devices",
+  adminDeviceAction: "/api/v1/admin/devices/:id/:action",
+  // Public: the network page's numbers, and the deploy console's provider API (protocol/provider-api.ts).
+  network: "/api/v1/network",
+  provider: "/api/v1/providers/:address",
+  providerAttributes: "/api/v1/providers/:address/attributes",
 } as const;
 
 /** OWNER_SESSION_COOKIE names the owner's session cookie. */

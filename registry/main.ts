@@ -10,6 +10,8 @@ import { DeviceSessions } from "./devices/device-sessions.ts";
 import { sqlNonceStore } from "./devices/nonce-store.ts";
 import { DevicesService, type ClaimsPort, type RegionsPort } from "./devices/service.ts";
 import { SqlDevicesRepo } from "./devices/sql-devices-repo.ts";
+import type { RegionInfra } from "./membership/region-infra.ts";
+import { MembershipService } from "./membership/service.ts";
 import { RegistryUsageError, REGISTRY_HELP, parseRegistryFlags, type RegistryFlags } from "./flags.ts";
 import { adminRoutes } from "./http/admin-routes.ts";
 import { deviceRoutes } from "./http/device-routes.ts";
@@ -114,12 +116,14 @@ export async function startRegistry(flags: RegistryFlags, log: Log): Promise<Run
   const reconciled = await devices.reconcilePresence(new Set(online), Date.now());
   if (reconciled) log("presence_reconciled", { devices: reconciled });
   const nonces = sqlNonceStore(db);
+  const regionInfra = new Map<string, RegionInfra>();
+  const membership = new MembershipService({ devices, infra: (id) => regionInfra.get(id) ?? null, labelsFor: (d) => ({ "akash-home.io/device-id": d.id }), log });
 
   const downloads = new Downloads(flags.downloads, installScript, flags.publicUrl);
   const metrics = new HttpMetrics();
   const routes = [
     ...regionRoutes({ regions, placedCounts: () => devices.placedCounts() }),
-    ...deviceRoutes({ devices, telemetry, countryOfIp, heartbeatIntervalS: flags.heartbeatIntervalS }),
+    ...deviceRoutes({ devices, membership, telemetry, countryOfIp, heartbeatIntervalS: flags.heartbeatIntervalS }),
     ...ownerRoutes({ accounts, devices, secureCookies: flags.publicUrl.startsWith("https:") }),
     ...adminRoutes({ accounts, devices, regions }),
   ];

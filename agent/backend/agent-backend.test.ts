@@ -230,7 +230,7 @@ describe("pause, resume, leave", () => {
   test("leaving forgets the claim but keeps the device identity", async () => {
     const { backend } = ready();
     backend.setClaim("K7QX-3MPA");
-    const s = backend.down();
+    const s = await backend.down();
     expect(s.claimed).toBe(false);
     expect(s.deviceId).toBe("dev-7f3k2m9q");
   });
@@ -260,7 +260,7 @@ describe("pause and resume while waiting", () => {
     const full: RegionSummary = { id: "us-west-1", name: "US West", locationRegion: "na-us-west", probeUrl: "http://127.0.0.1/probe", status: "active", admission: "open", capacity: 1, devices: 1, full: true };
     const { backend } = testBackend({ doctor: () => sampleDoctorReport(), bench: () => sampleBenchResult(), deviceClient: fakeDeviceClient([full]) });
     await backend.up({ registry: registry.url.origin, claim: "K7QX-3MPA", yes: true, share: { cpuCores: 4 } }, () => {});
-    expect(backend.pause().phase).toBe("paused");
-    expect(backend.resume().phase).toBe("waitlisted");
+    expect((await backend.pause()).phase).toBe("paused");
+    expect((await backend.resume()).phase).toBe("waitlisted");
   });
 });

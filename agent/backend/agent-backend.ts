@@ -2,6 +2,7 @@
 // (agent/web) and the CLI's local API (agent/local-api) both drive it through this one object.
 import type { AgentPhase, AgentStatus, CheckInRequest, RegionRtt, DeviceRegistryClient, DeviceState, DeviceView, DoctorReport, RegionSummary, RegistryClient, RegistryReachability, SetupStep, ShareSettings, UpEvent, UpRequest } from "../../protocol/index.ts";
 import { PROTOCOL_VERSION, deviceStateMessage, RegistryRefused, RegistryUnreachable, SETUP_STEPS } from "../../protocol/index.ts";
+import type { ClusterMembership } from "../join/cluster-membership.ts";
 import type { AgentState } from "../state/agent-state.ts";
 import { BenchSession, type BenchRunner, type BenchView } from "./bench-session.ts";
 import { StepError } from "./step-error.ts";
@@ -38,6 +39,8 @@ export interface BackendDeps {
   onCheckedIn?: (registryUrl: string) => void;
   /** The telemetry outbox's state, once the daemon runs one. */
   telemetryStatus?: () => AgentStatus["telemetry"];
+  /** Joins and leaves the region's cluster (tailnet + k3s agent); absent where the daemon runs without one (tests of setup alone). */
+  membership?: ClusterMembership;
   /** Problems the daemon repaired while starting, shown to the owner until the next start. */
   startupNotices?: string[];
   log: (event: string, fields?: Record<string, unknown>) => void;
@@ -51,6 +54,8 @@ export class AgentBackend {
   private doctorRunning: Promise<DoctorReport> | null = null;
   private doctorError: string | null = null;
   private reachability: RegistryReachability;
+  private joining: Promise<void> | null = null;
+  private clusterProblem: string | null = null;
   readonly bench: BenchSession;
 
   constructor(private readonly deps: BackendDeps) {
@@ -267,7 +272,44 @@ export class AgentBackend {
     this.applyStanding(view, { claimCode: null, owner: view.owner, setupStep: "dashboard" });
     onEvent({ type: "progress", step: "join", message: standingLine(view) });
     this.deps.onCheckedIn?.(url);
+    if (PLACED_STATES.has(view.state)) await this.joinCluster(onEvent);
     return this.status();
+  }
+
+  /**
+   * joinCluster brings a placed device into its region's cluster. A region that cannot take devices into
+   * its cluster yet is not an error: the device keeps its place and tries again later. A missing piece
+   * on this machine (Tailscale) is, with its fix.
+   */
+  async joinCluster(onEvent: (e: UpEvent) => void = () => {}): Promise<void> {
+    const url = this.registryUrl();
+    const membership = this.deps.membership;
+    if (!url || !membership) return;
+    if (this.joining) return this.joining;
+    this.joining = (async () => {
+      const outcome = await membership.join(this.deps.deviceClient(url), onEvent);
+      if (outcome.joined) {
+        this.update({ cluster: outcome.cluster });
+        onEvent({ type: "progress", step: "join", message: `joined region ${outcome.cluster.regionId} as node ${outcome.cluster.nodeName} (tailnet ${outcome.cluster.tailnetIp})` });
+        if (this.state.paused) await this.tellRegistryPaused(true);
+        return;
+      }
+      this.clusterProblem = outcome.fix ? `${outcome.reason} (${outcome.fix})` : outcome.reason;
+      onEvent({ type: "progress", step: "join", message: `not in the cluster yet: ${this.clusterProblem}` });
+    })().finally(() => {
+      this.joining = null;
+    });
+    return this.joining;
+  }
+
+  /** restartCluster restarts the k3s agent of an earlier join after the daemon restarted. */
+  async restartCluster(): Promise<void> {
+    if (this.state.cluster && this.state.phase !== "left") await this.deps.membership?.restart(this.state.cluster);
+  }
+
+  /** clusterStatus says why the device is not in its cluster, when it is not. */
+  clusterNote(): string | null {
+    return this.state.cluster ? null : this.clusterProblem;
   }
 
   /**
@@ -280,6 +322,7 @@ export class AgentBackend {
     try {
       const answer = await this.deps.deviceClient(url).checkIn({ ...this.checkInRequest(await this.deps.measureRegions(url)), claimCode: null });
       this.applyStanding(answer.device, {});
+      if (PLACED_STATES.has(answer.device.state) && !this.state.cluster) await this.joinCluster();
     } catch (err) {
       this.deps.log("standing refresh failed", { error: (err as Error)?.message ?? String(err) });
     }
@@ -290,6 +333,8 @@ export class AgentBackend {
     const standing = this.state.standing;
     if (!standing || standing.state === state) return;
     this.applyStanding({ ...standing, state, message: deviceStateMessage(state), waitlist: state === "waitlisted" ? standing.waitlist : null }, {});
+    // Approved by an operator, or placed from the waitlist: join without waiting for the owner.
+    if (state === "assigned" && !this.state.cluster) void this.joinCluster().catch((err: unknown) => this.deps.log("join failed", { error: (err as Error)?.message ?? String(err) }));
   }
 
   private applyStanding(view: DeviceView, extra: Partial<AgentState>): void {
@@ -365,23 +410,48 @@ export class AgentBackend {
     };
   }
 
-  pause(): AgentStatus {
+  async pause(): Promise<AgentStatus> {
     if (this.state.phase === "setup" || this.state.phase === "left") throw new StepError("dashboard", "this device has not joined, so there is nothing to pause", "finish setup first");
     this.update({ paused: true, phase: "paused" });
+    await this.tellRegistryPaused(true);
     return this.status();
   }
 
-  resume(): AgentStatus {
+  async resume(): Promise<AgentStatus> {
     if (!this.state.paused) throw new StepError("dashboard", "this device is not paused", null);
     // Back to where the registry last placed it: a waiting device stays waiting, a joined one rejoins.
     const standing = this.state.standing;
     this.update({ paused: false, phase: standing ? phaseOf(standing.state === "paused" ? "online" : standing.state, false) : "joining" });
+    await this.tellRegistryPaused(false);
     return this.status();
   }
 
-  /** down leaves the network and forgets the claim; the device key stays so the device can return as itself. */
-  down(): AgentStatus {
-    this.update({ phase: this.state.phase === "setup" ? "setup" : "left", paused: false, claimCode: null, owner: null, region: null, standing: null, setupStep: this.state.setupStep === "dashboard" ? "claim" : this.state.setupStep });
+  /**
+   * tellRegistryPaused has the registry cordon (or uncordon) this device's node now. If the registry cannot
+   * be reached the pause still holds here, and the next heartbeat carries it.
+   */
+  private async tellRegistryPaused(paused: boolean): Promise<void> {
+    const url = this.registryUrl();
+    if (!url || !this.state.standing || !this.state.cluster) return;
+    try {
+      const view = await this.deps.deviceClient(url).pause(paused);
+      this.applyStanding(view, {});
+    } catch (err) {
+      this.deps.log("pause not reported", { paused, error: (err as Error)?.message ?? String(err) });
+    }
+  }
+
+  /**
+   * down leaves the network: the registry drains and removes this node, the k3s agent stops, the device
+   * leaves the tailnet, and the claim is forgotten. The device key stays so the device can return as itself.
+   */
+  async down(onEvent: (e: UpEvent) => void = () => {}): Promise<AgentStatus> {
+    const url = this.registryUrl();
+    if (this.deps.membership && (this.state.cluster || this.state.standing)) {
+      const { problem } = await this.deps.membership.leave(url && this.state.standing ? this.deps.deviceClient(url) : null, onEvent);
+      if (problem) this.deps.log("leave incomplete", { problem });
+    }
+    this.update({ phase: this.state.phase === "setup" ? "setup" : "left", paused: false, claimCode: null, owner: null, region: null, standing: null, cluster: null, setupStep: this.state.setupStep === "dashboard" ? "claim" : this.state.setupStep });
     return this.status();
   }
 
@@ -390,6 +460,9 @@ export class AgentBackend {
     return SETUP_STEPS.indexOf(step) > SETUP_STEPS.indexOf(this.state.setupStep) ? step : this.state.setupStep;
   }
 }
+
+/** PLACED_STATES are the registry states in which a device belongs in its region's cluster. */
+const PLACED_STATES: ReadonlySet<DeviceState> = new Set(["assigned", "joining", "online", "offline", "paused"]);
 
 /** phaseOf maps the registry's device state to the agent's phase. */
 export function phaseOf(state: DeviceState, paused: boolean): AgentPhase {

@@ -18,6 +18,9 @@ import { createLogger } from "./logger.ts";
 import { runBenchChild, runDoctorChild } from "./self-exec.ts";
 import { servePage } from "./page-server.ts";
 import { telemetryWiring } from "./telemetry-wiring.ts";
+import { ClusterMembership } from "../join/cluster-membership.ts";
+import { K3sAgent } from "../join/k3s-agent.ts";
+import { Tailscale } from "../join/tailscale.ts";
 import type { Output } from "../cli/command.ts";
 
 /** How often a waiting device checks in again to learn its place in line. */
@@ -31,6 +34,10 @@ export interface DaemonOptions {
   ignoreChecks: string | null;
   /** Where the machine id is read from; null = the system's. */
   machineIdFile?: string | null;
+  /** The programs that join the cluster: the tailscale CLI (and tailscaled's socket) and k3s. */
+  tailscaleBin?: string;
+  tailscaleSocket?: string | null;
+  k3sBin?: string;
   io: Output;
 }
 
@@ -88,6 +95,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     notice,
     log: createLogger("telemetry"),
   });
+  const membership = new ClusterMembership({
+    tailscale: new Tailscale({ bin: opts.tailscaleBin ?? "tailscale", socket: opts.tailscaleSocket ?? null, secretsDir: join(opts.stateDir, "join") }),
+    k3s: new K3sAgent({ bin: opts.k3sBin ?? "k3s", dataDir: join(opts.stateDir, "k3s"), log: createLogger("k3s") }),
+    containerRuntime: async () => ((backend.status().share?.gpus.length ?? 0) > 0 && Bun.which("nvidia-container-runtime") ? "nvidia" : null),
+    log: createLogger("join"),
+  });
   const backend: AgentBackend = new AgentBackend({
     build: BUILD,
     device: { id: key.id, publicKey: key.publicKey },
@@ -114,6 +127,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     machineIdHash: machineIdHash(key.id, opts.machineIdFile ? [opts.machineIdFile] : undefined),
     onCheckedIn: (url) => telemetry.startFor(url),
     telemetryStatus: () => telemetry.status(),
+    membership,
     startupNotices: notices,
     log: createLogger("backend"),
   });
@@ -143,6 +157,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   // A device that has checked in before goes on sending what its outbox holds, and new heartbeats.
   const checkedInWith = backend.registryUrl();
   if (checkedInWith && backend.status().standing) telemetry.startFor(checkedInWith);
+  // A device that had joined runs its kubelet again; one placed but not yet in the cluster tries to join.
+  void backend.restartCluster().catch((err: unknown) => log("k3s agent not restarted", { error: (err as Error)?.message ?? String(err) }));
   // A device that waits (for a place, or an operator) asks again now and then where it stands.
   const refresh = setInterval(() => {
     const phase = backend.status().phase;
@@ -161,7 +177,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       web.stop();
       localApi.stop();
       // Let a send in flight finish (and its records be acknowledged) before the process ends.
-      void telemetry.stop().finally(() => resolve(0));
+      void Promise.allSettled([telemetry.stop(), membership.shutdown()]).finally(() => resolve(0));
     };
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));

@@ -79,12 +79,12 @@ export async function handleLocalApi(req: Request, backend: AgentBackend, gate: 
         return body instanceof Response ? body : streamUp(backend, body);
       }
       case `POST ${LOCAL_API.pause}`:
-        return json(backend.pause());
+        return json(await backend.pause());
       case `POST ${LOCAL_API.resume}`:
-        return json(backend.resume());
+        return json(await backend.resume());
       case `POST ${LOCAL_API.down}`: {
         const body = await readBody(req, DownRequest);
-        return body instanceof Response ? body : json(backend.down());
+        return body instanceof Response ? body : json(await backend.down());
       }
       default:
         return fail(404, "not_found", `no local API route ${route}`);

@@ -210,6 +210,30 @@ export class DevicesService {
     }
   }
 
+  /** startJoin marks a placed device as joining its cluster once its join credentials are issued. */
+  async startJoin(deviceId: string): Promise<DeviceRecord> {
+    const d = await this.o.repo.byId(deviceId);
+    if (!d) throw new PublicError(404, "device_unknown", `no device ${deviceId}`, "check in first");
+    if (d.state === "assigned") return this.move(d, "joining", "join_started", "join credentials issued", {}, this.o.db);
+    return d;
+  }
+
+  /** setPaused pauses or resumes a device on its own or its owner's word; other states stay as they are. */
+  async setPaused(deviceId: string, paused: boolean): Promise<DeviceView> {
+    await this.reportedPause(deviceId, paused);
+    const d = await this.o.repo.byId(deviceId);
+    if (!d) throw new PublicError(404, "device_unknown", `no device ${deviceId}`, "check in first");
+    return this.view(d);
+  }
+
+  /** remove takes a device out of its region for good (it left, or an operator removed it); idempotent. */
+  async remove(deviceId: string, reason: string): Promise<DeviceView> {
+    const d = await this.o.repo.byId(deviceId);
+    if (!d) throw new PublicError(404, "device_unknown", `no device ${deviceId}`, "check the device id");
+    const after = d.state === "removed" || d.state === "banned" ? d : await this.move(d, "removed", "remove", reason, {}, this.o.db);
+    return this.view(after);
+  }
+
   /** promoteWaitlisted places waiting devices, oldest first, where regions now have room. Returns how many moved. */
   async promoteWaitlisted(limit = 1000): Promise<number> {
     // Most of the time nobody waits: then there is nothing to scan, and ingest is not held up by a transaction.

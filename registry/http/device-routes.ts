@@ -1,5 +1,6 @@
-import { CheckInRequest, CheckInResponse, DeviceSession, DeviceView, REGISTRY_API, TelemetryAck, TelemetryBatch, type TelemetryRecord } from "../../protocol/index.ts";
+import { CheckInRequest, CheckInResponse, DeviceSession, DeviceView, JoinCredentials, LeaveResult, PauseRequest, REGISTRY_API, TelemetryAck, TelemetryBatch, type TelemetryRecord } from "../../protocol/index.ts";
 import type { DevicesService } from "../devices/service.ts";
+import type { MembershipService } from "../membership/service.ts";
 import { PublicError } from "../public-error.ts";
 import { route, type RouteDef } from "./route.ts";
 
@@ -10,6 +11,7 @@ export interface TelemetryIngest {
 
 export interface DeviceRouteDeps {
   devices: DevicesService;
+  membership: MembershipService;
   telemetry: TelemetryIngest;
   countryOfIp: (ip: string) => Promise<string | null>;
   heartbeatIntervalS: number;
@@ -37,6 +39,37 @@ export function deviceRoutes(d: DeviceRouteDeps): RouteDef[] {
       limit: "ip",
       response: DeviceSession,
       handler: ({ auth }) => d.devices.openSession(auth.device!),
+    }),
+    route({
+      method: "POST",
+      path: REGISTRY_API.deviceJoin,
+      summary: "Issue this device's join credentials (signed; empty body): a single-use tagged Headscale key and a k3s bootstrap token, both expiring in minutes",
+      tag: "devices",
+      auth: "signed-device",
+      limit: "device",
+      response: JoinCredentials,
+      handler: ({ auth }) => d.membership.issue(auth.device!.deviceId),
+    }),
+    route({
+      method: "POST",
+      path: REGISTRY_API.devicePause,
+      summary: "Pause (cordon) or resume (uncordon) this device in its cluster (signed)",
+      tag: "devices",
+      auth: "signed-device",
+      limit: "device",
+      body: PauseRequest,
+      response: DeviceView,
+      handler: ({ body, auth }) => d.membership.pause(auth.device!.deviceId, body.paused),
+    }),
+    route({
+      method: "POST",
+      path: REGISTRY_API.deviceLeave,
+      summary: "Leave the network (signed; empty body): drain, delete the Node and the tailnet node, deregister",
+      tag: "devices",
+      auth: "signed-device",
+      limit: "device",
+      response: LeaveResult,
+      handler: ({ auth }) => d.membership.leave(auth.device!.deviceId),
     }),
     route({
       method: "GET",

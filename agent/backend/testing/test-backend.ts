@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchResult, DeviceRegistryClient, RegionRtt, DoctorReport, RegionSummary, RegistryClient } from "../../../protocol/index.ts";
-import { RegistryUnreachable } from "../../../protocol/index.ts";
+import { RegistryRefused, RegistryUnreachable } from "../../../protocol/index.ts";
 import { AgentBackend } from "../agent-backend.ts";
 import type { BenchRunner } from "../bench-session.ts";
 import { SetupGate } from "../setup-gate.ts";
@@ -86,6 +86,16 @@ export function fakeDeviceClient(regions: RegionSummary[] | "unreachable"): (url
       throw unreachable(url);
     },
     async sendTelemetry() {
+      throw unreachable(url);
+    },
+    // Like a registry whose regions have no cluster connected yet.
+    async join() {
+      throw new RegistryRefused(409, "region_not_ready", "region test-west does not take devices into its cluster yet", "stay checked in");
+    },
+    async pause() {
+      throw unreachable(url);
+    },
+    async leave() {
       throw unreachable(url);
     },
   });

@@ -12,11 +12,11 @@ export function dashboardRoutes(web: WebContext) {
   const b = web.backend;
   const page = (problem: Problem | null) =>
     DashboardPage({ ctx: pageContext(web), status: b.status(), hostname: b.lastDoctor()?.hardware.hostname ?? null, problem }) as string;
-  const act = (request: Request, action: () => AgentStatus, then: string) => {
+  const act = async (request: Request, action: () => Promise<AgentStatus>, then: string) => {
     const gate = stepGate(web, request, "dashboard");
     if (gate) return gate;
     try {
-      action();
+      await action();
     } catch (err) {
       return pageAgain(request, page(stepProblem(err, "dashboard")), 409, "/dashboard");
     }

@@ -1,0 +1,83 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../state/atomic-file.ts";
+import { lastLine, runCommand } from "./run-command.ts";
+
+/** TailscaleOptions say which tailscale CLI to run and which tailscaled it talks to. */
+export interface TailscaleOptions {
+  bin: string;
+  /** tailscaled's socket; null = the system's default. */
+  socket: string | null;
+  /** Where the one-time auth key file is written (and removed again). */
+  secretsDir: string;
+}
+
+/** TailnetUp is the device on the tailnet. */
+export interface TailnetUp {
+  ipv4: string;
+}
+
+/** Tailscale drives `tailscale` against the running tailscaled. */
+export class Tailscale {
+  constructor(private readonly o: TailscaleOptions) {}
+
+  private argv(args: string[]): string[] {
+    return [this.o.bin, ...(this.o.socket ? [`--socket=${this.o.socket}`] : []), ...args];
+  }
+
+  /**
+   * up logs in to the region's Headscale with the single-use key. The key goes through a 0600 file
+   * (`--auth-key=file:…`), so it never shows in the process list, and the file is removed afterwards.
+   */
+  async up(input: { loginServer: string; authKey: string; hostname: string; tags: string[] }): Promise<TailnetUp> {
+    const keyFile = join(this.o.secretsDir, "tailnet-auth-key");
+    writeFileAtomic(keyFile, input.authKey);
+    try {
+      const r = await runCommand(
+        this.argv([
+          "up",
+          `--login-server=${input.loginServer}`,
+          `--auth-key=file:${keyFile}`,
+          `--hostname=${input.hostname}`,
+          `--advertise-tags=${input.tags.join(",")}`,
+          // The home's own DNS and firewall stay as they are: the cluster needs neither.
+          "--accept-dns=false",
+          "--netfilter-mode=off",
+          // Re-running join replaces earlier settings instead of failing on them.
+          "--reset",
+          "--timeout=90s",
+        ]),
+        { timeoutMs: 120_000 },
+      );
+      if (r.code !== 0) throw new Error(`tailscale up failed: ${lastLine(r)}`);
+    } finally {
+      rmSync(keyFile, { force: true });
+    }
+    const ipv4 = await this.ipv4();
+    if (!ipv4) throw new Error("tailscale is up but reports no tailnet IPv4 address");
+    return { ipv4 };
+  }
+
+  /** ipv4 is this device's tailnet address, or null when it is not on a tailnet. */
+  async ipv4(): Promise<string | null> {
+    const r = await runCommand(this.argv(["ip", "-4"]), { timeoutMs: 15_000 });
+    if (r.code !== 0) return null;
+    return r.stdout.trim().split("\n")[0]?.trim() || null;
+  }
+
+  /** logout leaves the tailnet and forgets this device's tailnet identity. */
+  async logout(): Promise<void> {
+    const r = await runCommand(this.argv(["logout"]), { timeoutMs: 30_000 });
+    // Already logged out is where we want to be.
+    if (r.code !== 0 && !/not logged in|NeedsLogin|logged out/i.test(`${r.stdout}${r.stderr}`)) throw new Error(`tailscale logout failed: ${lastLine(r)}`);
+  }
+
+  /** available says whether tailscale and its daemon answer at all, with the fix when not. */
+  async available(): Promise<{ ok: true } | { ok: false; problem: string; fix: string }> {
+    const r = await runCommand(this.argv(["version"]), { timeoutMs: 10_000 });
+    if (r.code === 127) return { ok: false, problem: `tailscale is not installed (${this.o.bin} not found)`, fix: "install Tailscale (https://tailscale.com/download/linux) and start tailscaled, then join again" };
+    const s = await runCommand(this.argv(["status", "--json"]), { timeoutMs: 10_000 });
+    if (s.code !== 0 && /connect|socket|no such file/i.test(s.stderr)) return { ok: false, problem: "tailscaled is not running", fix: "start it: sudo systemctl enable --now tailscaled" };
+    return { ok: true };
+  }
+}

@@ -1,0 +1,137 @@
+import { describe, expect, test } from "bun:test";
+import { describeEachEngine } from "../../tests/support/engines.ts";
+import { DeviceSessions } from "../devices/device-sessions.ts";
+import { DevicesService, type PlacementOutcome, type RegionsPort } from "../devices/service.ts";
+import { SqlDevicesRepo } from "../devices/sql-devices-repo.ts";
+import { checkInBody, testDeviceKey } from "../devices/testing.ts";
+import { PublicError } from "../public-error.ts";
+import type { ClusterPort, RegionInfra, TailnetPort } from "./region-infra.ts";
+import { MembershipService } from "./service.ts";
+
+// The region's Headscale and API server as far as membership can tell: what was minted, revoked,
+// cordoned, drained and deleted. The adapters themselves are tested against the real servers.
+function fakeRegion() {
+  const calls: string[] = [];
+  let n = 0;
+  const tailnet: TailnetPort = {
+    async mintAuthKey({ deviceId, ttlMs }) {
+      calls.push(`mintAuthKey ${deviceId}`);
+      return { key: `hskey-auth-${++n}`, keyId: String(n), expiresAt: new Date(Date.now() + ttlMs) };
+    },
+    async removeNode(deviceId) {
+      calls.push(`removeNode ${deviceId}`);
+      return true;
+    },
+  };
+  const cluster: ClusterPort = {
+    async mintBootstrapToken({ deviceId, ttlMs }) {
+      calls.push(`mintToken ${deviceId}`);
+      const id = `tok${String(++n).padStart(3, "0")}`;
+      return { token: `K10${"a".repeat(64)}::${id}.0123456789abcdef`, tokenId: id, expiresAt: new Date(Date.now() + ttlMs) };
+    },
+    async revokeBootstrapToken(id) {
+      calls.push(`revokeToken ${id}`);
+    },
+    async labelNode(name) {
+      calls.push(`label ${name}`);
+    },
+    async cordon(name) {
+      calls.push(`cordon ${name}`);
+    },
+    async uncordon(name) {
+      calls.push(`uncordon ${name}`);
+    },
+    async drain(name) {
+      calls.push(`drain ${name}`);
+      return { evicted: 3, remaining: [] };
+    },
+    async deleteNode(name) {
+      calls.push(`deleteNode ${name}`);
+      return true;
+    },
+  };
+  const infra: RegionInfra = { regionId: "r1", tailnet, cluster, loginServer: "http://hs.test", server: "https://100.64.0.1:6443", tags: ["tag:akash-home"], taints: [], flannelIface: "tailscale0" };
+  return { calls, infra };
+}
+
+const oneRegion: RegionsPort = {
+  place: (): PlacementOutcome => ({ kind: "assigned", regionId: "r1", why: "nearest" }),
+  region: (id) => (id === "r1" ? { id: "r1", name: "Region One", locationRegion: "na-us-west", capacity: 10 } : null),
+  threshold: () => 3,
+};
+
+describeEachEngine("membership", (db) => {
+  const setup = async (opts: { infra?: boolean } = {}) => {
+    await db().run("DELETE FROM devices");
+    const devices = new DevicesService({
+      db: db(),
+      repo: new SqlDevicesRepo(db()),
+      regions: oneRegion,
+      claims: { redeem: async () => ({ ok: true, owner: "akash1alice" }) },
+      sessions: new DeviceSessions(Buffer.alloc(32, 7)),
+      heartbeatIntervalS: 15,
+    });
+    await devices.load();
+    const region = fakeRegion();
+    const membership = new MembershipService({ devices, infra: (id) => (opts.infra !== false && id === "r1" ? region.infra : null), labelsFor: (d) => ({ "akash-home.io/device-id": d.id }) });
+    const key = testDeviceKey();
+    await devices.checkIn({ deviceId: key.id, publicKey: key.publicKey }, checkInBody({ claimCode: "CODE-0001" }), { country: "US" });
+    return { devices, membership, region, id: key.id };
+  };
+
+  test("a placed device gets fresh single-use credentials and is joining; asking again revokes the earlier token", async () => {
+    const { devices, membership, region, id } = await setup();
+    const first = await membership.issue(id);
+    expect(first).toMatchObject({ nodeName: id, regionId: "r1", tailnet: { loginServer: "http://hs.test", tags: ["tag:akash-home"] }, cluster: { server: "https://100.64.0.1:6443", labels: { "akash-home.io/device-id": id } } });
+    expect(first.cluster.token).toMatch(/^K10[0-9a-f]{64}::[a-z0-9]{6}\.[a-z0-9]{16}$/);
+    expect(Date.parse(first.cluster.expiresAt) - Date.now()).toBeLessThanOrEqual(10 * 60_000);
+    expect((await devices.device(id))!.state).toBe("joining");
+    const second = await membership.issue(id);
+    expect(second.cluster.token).not.toBe(first.cluster.token);
+    expect(region.calls).toContain(`revokeToken ${first.cluster.token.split("::")[1]!.split(".")[0]}`);
+  });
+
+  test("the token is revoked once the node registers, and a paused device's node is cordoned", async () => {
+    const { membership, region, id } = await setup();
+    const creds = await membership.issue(id);
+    await membership.pause(id, true);
+    await membership.nodeRegistered(id);
+    const tokenId = creds.cluster.token.split("::")[1]!.split(".")[0];
+    expect(region.calls).toEqual(expect.arrayContaining([`revokeToken ${tokenId}`, `label ${id}`, `cordon ${id}`]));
+  });
+
+  test("leaving drains, deletes the node and the tailnet node, and removes the device; leaving again is harmless", async () => {
+    const { devices, membership, region, id } = await setup();
+    await membership.issue(id);
+    const left = await membership.leave(id);
+    expect(left).toMatchObject({ evicted: 3, remaining: [], nodeDeleted: true, tailnetNodeDeleted: true, device: { state: "removed" } });
+    expect(region.calls.slice(-4)).toEqual([`drain ${id}`, `deleteNode ${id}`, `removeNode ${id}`, expect.stringMatching(/^revokeToken /)]);
+    expect((await devices.device(id))!.state).toBe("removed");
+    expect((await membership.leave(id)).device.state).toBe("removed");
+    const refused = await membership.issue(id).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(PublicError);
+    expect((refused as PublicError).code).toBe("device_removed");
+  });
+
+  test("a region without a connected cluster says so, with what happens next", async () => {
+    const { membership, id } = await setup({ infra: false });
+    const refused = (await membership.issue(id).catch((e: unknown) => e)) as PublicError;
+    expect(refused).toBeInstanceOf(PublicError);
+    expect(refused).toMatchObject({ status: 409, code: "region_not_ready" });
+    expect(refused.fix).toContain("keeps its place");
+  });
+});
+
+describe("membership errors", () => {
+  test("an unreachable region component is a retryable 503, not a crash", async () => {
+    const failing = fakeRegion();
+    failing.infra.tailnet.mintAuthKey = async () => {
+      throw new Error("connect ECONNREFUSED");
+    };
+    const devices = { device: async () => ({ id: "ah-x", state: "assigned", regionId: "r1" }), startJoin: async () => {} } as unknown as DevicesService;
+    const membership = new MembershipService({ devices, infra: () => failing.infra, labelsFor: () => ({}) });
+    const err = (await membership.issue("ah-x").catch((e: unknown) => e)) as PublicError;
+    expect(err).toMatchObject({ status: 503, code: "region_unavailable" });
+    expect(err.message).toContain("Headscale");
+  });
+});

@@ -1,0 +1,162 @@
+import type { DeviceView, JoinCredentials, LeaveResult } from "../../protocol/index.ts";
+import type { DeviceRecord } from "../devices/repo.ts";
+import type { DevicesService } from "../devices/service.ts";
+import { PublicError } from "../public-error.ts";
+import type { RegionInfra } from "./region-infra.ts";
+
+/** Join credentials live long enough for a slow home connection to bring up the tailnet and the agent. */
+export const JOIN_CREDENTIAL_TTL_MS = 10 * 60_000;
+/** How long leaving waits for pods to be evicted before the Node is deleted anyway. */
+export const DRAIN_TIMEOUT_MS = 60_000;
+
+const CAN_JOIN = new Set(["assigned", "joining", "online", "offline", "paused"]);
+
+export interface MembershipOptions {
+  devices: DevicesService;
+  infra: (regionId: string) => RegionInfra | null;
+  /** The labels every device Node carries (identity, owner, region, capabilities). */
+  labelsFor: (device: DeviceRecord) => Record<string, string>;
+  log?: (event: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Issued is what the registry remembers of credentials it handed out, to revoke them once used. */
+interface Issued {
+  tokenId: string;
+  regionId: string;
+}
+
+export class MembershipService {
+  /** Bootstrap tokens not yet seen used, by device. A token also expires by itself within minutes. */
+  private readonly outstanding = new Map<string, Issued>();
+
+  constructor(private readonly o: MembershipOptions) {}
+
+  /** issue hands a placed device its single-use, expiring credentials, replacing any it was given before. */
+  async issue(deviceId: string): Promise<JoinCredentials> {
+    const d = await this.placedDevice(deviceId);
+    const infra = this.infraOf(d);
+    const earlier = this.outstanding.get(d.id);
+    if (earlier) await this.revoke(d.id, earlier);
+    const [authKey, token] = await Promise.all([
+      this.call("Headscale", () => infra.tailnet.mintAuthKey({ deviceId: d.id, ttlMs: JOIN_CREDENTIAL_TTL_MS })),
+      this.call("cluster", () => infra.cluster.mintBootstrapToken({ deviceId: d.id, ttlMs: JOIN_CREDENTIAL_TTL_MS })),
+    ]);
+    this.outstanding.set(d.id, { tokenId: token.tokenId, regionId: infra.regionId });
+    await this.o.devices.startJoin(d.id);
+    // Never the secrets themselves: only which ones, and until when.
+    this.log("join credentials issued", { device: d.id, region: infra.regionId, tokenId: token.tokenId, authKeyId: authKey.keyId, expiresAt: token.expiresAt.toISOString() });
+    return {
+      nodeName: d.id,
+      regionId: infra.regionId,
+      tailnet: { loginServer: infra.loginServer, authKey: authKey.key, tags: infra.tags, expiresAt: authKey.expiresAt.toISOString() },
+      cluster: { server: infra.server, token: token.token, expiresAt: token.expiresAt.toISOString(), labels: this.o.labelsFor(d), taints: infra.taints, flannelIface: infra.flannelIface },
+    };
+  }
+
+  /**
+   * nodeRegistered is told by the cluster watcher that a device's Node exists: its bootstrap token has
+   * done its one job and is revoked, the registry's labels are put on (the node may not set all of them
+   * itself), and a paused device stays cordoned.
+   */
+  async nodeRegistered(nodeName: string): Promise<void> {
+    const issued = this.outstanding.get(nodeName);
+    if (issued) await this.revoke(nodeName, issued);
+    const d = await this.o.devices.device(nodeName);
+    if (!d || !d.regionId) return;
+    const infra = this.o.infra(d.regionId);
+    if (!infra) return;
+    await infra.cluster.labelNode(d.id, this.o.labelsFor(d));
+    if (d.state === "paused") await infra.cluster.cordon(d.id);
+  }
+
+  /** pause cordons (or uncordons) the device's Node and records the pause with the device. */
+  async pause(deviceId: string, paused: boolean): Promise<DeviceView> {
+    const view = await this.o.devices.setPaused(deviceId, paused);
+    const d = await this.o.devices.device(deviceId);
+    const infra = d?.regionId ? this.o.infra(d.regionId) : null;
+    if (infra && d && CAN_JOIN.has(d.state)) {
+      await this.call("cluster", () => (paused ? infra.cluster.cordon(d.id) : infra.cluster.uncordon(d.id))).catch((err: unknown) => {
+        // A device paused before its Node registered is cordoned when it does (nodeRegistered).
+        if (!isNotFound(err)) throw err;
+      });
+    }
+    return view;
+  }
+
+  /**
+   * leave takes the device out in reverse order of joining: no new pods, running ones evicted (respecting
+   * disruption budgets, up to a time limit), the Node and its k3s password deleted, the tailnet node
+   * deleted, unused credentials revoked, and the device marked removed. Safe to repeat.
+   */
+  async leave(deviceId: string, reason = "left the network"): Promise<LeaveResult> {
+    const d = await this.o.devices.device(deviceId);
+    if (!d) throw new PublicError(404, "device_unknown", `no device ${deviceId}`, "check the device id");
+    const infra = d.regionId ? this.o.infra(d.regionId) : null;
+    let evicted = 0;
+    let remaining: string[] = [];
+    let nodeDeleted = false;
+    let tailnetNodeDeleted = false;
+    if (infra) {
+      const drained = await this.call("cluster", () => infra.cluster.drain(d.id, { timeoutMs: DRAIN_TIMEOUT_MS })).catch((err: unknown) => {
+        if (isNotFound(err)) return { evicted: 0, remaining: [] };
+        throw err;
+      });
+      evicted = drained.evicted;
+      remaining = drained.remaining;
+      nodeDeleted = await this.call("cluster", () => infra.cluster.deleteNode(d.id));
+      tailnetNodeDeleted = await this.call("Headscale", () => infra.tailnet.removeNode(d.id));
+      const issued = this.outstanding.get(d.id);
+      if (issued) await this.revoke(d.id, issued);
+    }
+    const device = await this.o.devices.remove(d.id, reason);
+    this.log("device left", { device: d.id, region: d.regionId, evicted, remaining: remaining.length, nodeDeleted, tailnetNodeDeleted });
+    return { device, evicted, remaining, nodeDeleted, tailnetNodeDeleted };
+  }
+
+  private async placedDevice(deviceId: string): Promise<DeviceRecord> {
+    const d = await this.o.devices.device(deviceId);
+    if (!d) throw new PublicError(404, "device_unknown", `no device ${deviceId}`, "check in first");
+    if (d.state === "waitlisted") throw new PublicError(409, "not_placed", "this device is on a waitlist, not in a region yet", "wait: it joins when a region near it has room");
+    if (d.state === "pending_approval") throw new PublicError(409, "not_approved", "the region's operator has not approved this device yet", "wait for the approval");
+    if (d.state === "removed" || d.state === "banned") throw new PublicError(409, `device_${d.state}`, `this device was ${d.state}`, d.state === "removed" ? "check in again with a new claim code" : "contact the region's operator");
+    if (!CAN_JOIN.has(d.state) || !d.regionId) throw new PublicError(409, "not_placed", "this device has no region yet", "check in again");
+    return d;
+  }
+
+  private infraOf(d: DeviceRecord): RegionInfra {
+    const infra = this.o.infra(d.regionId!);
+    if (!infra) throw new PublicError(409, "region_not_ready", `region ${d.regionId} does not take devices into its cluster yet`, "stay checked in: the device keeps its place and joins once the region's operator connects the cluster");
+    return infra;
+  }
+
+  private async revoke(deviceId: string, issued: Issued): Promise<void> {
+    const infra = this.o.infra(issued.regionId);
+    this.outstanding.delete(deviceId);
+    if (!infra) return;
+    await infra.cluster.revokeBootstrapToken(issued.tokenId).catch((err: unknown) => {
+      // It expires by itself within minutes; say so rather than fail the caller.
+      this.log("bootstrap token not revoked", { device: deviceId, tokenId: issued.tokenId, error: (err as Error)?.message });
+    });
+  }
+
+  /** call turns an unreachable region component into a refusal the device can retry. */
+  private async call<T>(what: string, f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (err) {
+      if (err instanceof PublicError || isNotFound(err)) throw err;
+      this.log("region component failed", { component: what, error: (err as Error)?.message ?? String(err) });
+      throw new PublicError(503, "region_unavailable", `the region's ${what} did not answer`, "try again in a minute; nothing was lost", { cause: err });
+    }
+  }
+
+  private log(event: string, fields: Record<string, unknown>): void {
+    this.o.log?.(event, { subsystem: "membership", ...fields });
+  }
+}
+
+/** isNotFound recognises a 404 from an adapter, whatever shape its error has. */
+function isNotFound(err: unknown): boolean {
+  const e = err as { code?: unknown; status?: unknown; statusCode?: unknown } | null;
+  return e?.code === 404 || e?.status === 404 || e?.statusCode === 404;
+}
