@@ -10,8 +10,8 @@ import { DeviceSessions } from "./devices/device-sessions.ts";
 import { sqlNonceStore } from "./devices/nonce-store.ts";
 import { DevicesService, type ClaimsPort, type RegionsPort } from "./devices/service.ts";
 import { SqlDevicesRepo } from "./devices/sql-devices-repo.ts";
-import type { RegionInfra } from "./membership/region-infra.ts";
 import { MembershipService } from "./membership/service.ts";
+import { deviceLabels, watchDeviceNodes, wireRegion, type WiredRegion } from "./region-wiring.ts";
 import { RegistryUsageError, REGISTRY_HELP, parseRegistryFlags, type RegistryFlags } from "./flags.ts";
 import { adminRoutes } from "./http/admin-routes.ts";
 import { deviceRoutes } from "./http/device-routes.ts";
@@ -116,8 +116,13 @@ export async function startRegistry(flags: RegistryFlags, log: Log): Promise<Run
   const reconciled = await devices.reconcilePresence(new Set(online), Date.now());
   if (reconciled) log("presence_reconciled", { devices: reconciled });
   const nonces = sqlNonceStore(db);
-  const regionInfra = new Map<string, RegionInfra>();
-  const membership = new MembershipService({ devices, infra: (id) => regionInfra.get(id) ?? null, labelsFor: (d) => ({ "akash-home.io/device-id": d.id }), log });
+  const wired = new Map<string, WiredRegion>();
+  for (const region of regions.list()) {
+    const w = wireRegion(region);
+    if (w) wired.set(region.id, w);
+  }
+  const membership = new MembershipService({ devices, infra: (id) => wired.get(id)?.infra ?? null, labelsFor: (d) => deviceLabels(d, d.regionId ? regions.get(d.regionId) : undefined), log });
+  const nodeWatches = [...wired.values()].map((w) => watchDeviceNodes(w, (node) => membership.nodeRegistered(node), log));
 
   const downloads = new Downloads(flags.downloads, installScript, flags.publicUrl);
   const metrics = new HttpMetrics();
@@ -187,6 +192,7 @@ export async function startRegistry(flags: RegistryFlags, log: Log): Promise<Run
     async stop() {
       for (const t of timers) clearInterval(t);
       sweeper.stop();
+      await Promise.all(nodeWatches.map((w) => w.stop()));
       await server.stop();
       await telemetry.close();
       await db.close();
@@ -211,6 +217,10 @@ export async function runRegistry(argv: string[], env: NodeJS.ProcessEnv = proce
   if (argv[0] === "claim-code") {
     const { runClaimCode } = await import("./cli/claim-code.ts");
     return runClaimCode(argv.slice(1), env);
+  }
+  if (argv[0] === "region") {
+    const { runRegion } = await import("./cli/region-manifest.ts");
+    return runRegion(argv.slice(1), env);
   }
   let flags: RegistryFlags;
   try {

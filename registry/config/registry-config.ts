@@ -7,6 +7,7 @@ import * as v from "valibot";
 import { LineCounter, parseDocument } from "yaml";
 import { parseAkashAddress } from "../accounts/akash-address.ts";
 import { isCountryCode } from "../regions/geo.ts";
+import { RewardsSection } from "./rewards-config.ts";
 
 /** REGISTRY_URL_PLACEHOLDER in a probeUrl is replaced by the URL agents reach this registry at. */
 export const REGISTRY_URL_PLACEHOLDER = "${REGISTRY_URL}";
@@ -77,6 +78,18 @@ const Requirements = v.strictObject({
 
 const Headscale = v.strictObject({ url: httpUrl, apiKeyFile: filePath });
 
+const TAINT = /^[A-Za-z0-9][-A-Za-z0-9_./]{0,252}(=[-A-Za-z0-9_.]{0,63})?:(NoSchedule|PreferNoSchedule|NoExecute)$/;
+
+/** Join says how devices join the region's cluster; a region without it keeps devices placed but out of the cluster. */
+const Join = v.strictObject({
+  /** The k3s server URL devices join, on the tailnet (e.g. https://100.64.0.1:6443). */
+  server: httpUrl,
+  /** Taints every device Node registers with, as `k3s agent --node-taint` takes them. */
+  taints: v.optional(v.array(v.pipe(v.string("must be text"), v.regex(TAINT, "must be key[=value]:NoSchedule|PreferNoSchedule|NoExecute")), "must be a list of taints"), () => []),
+  /** The interface the cluster network runs over on devices: the tailnet's. */
+  flannelIface: v.optional(v.pipe(v.string("must be text"), v.regex(/^[a-zA-Z0-9_.-]{1,15}$/, "must be an interface name of at most 15 characters")), "tailscale0"),
+});
+
 function regionSchema(registryUrl: string | undefined) {
   const probeUrl = v.pipe(
     v.string("must be a URL"),
@@ -104,6 +117,7 @@ function regionSchema(registryUrl: string | undefined) {
     probeUrl,
     kubeconfig: v.optional(filePath),
     headscale: v.optional(Headscale),
+    join: v.optional(Join),
     capacity: v.optional(wholeNumber(1, Number.MAX_SAFE_INTEGER), DEFAULT_REGION_CAPACITY),
     admission: v.optional(v.picklist(["open", "approval"], "must be open or approval"), "open"),
     status: v.optional(v.picklist(["active", "planned"], "must be active or planned"), "active"),
@@ -131,6 +145,7 @@ function configSchema(registryUrl: string | undefined) {
     ),
     admins: v.optional(v.array(akashAddress, "must be a list of Akash addresses"), () => []),
     regions: v.pipe(v.array(regionSchema(registryUrl), "must be a list of regions"), v.minLength(1, "must list at least one region")),
+    rewards: v.optional(RewardsSection),
   });
 }
 

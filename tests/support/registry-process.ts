@@ -28,6 +28,8 @@ export interface RegistryProcessOptions {
   /** Database URL; default a SQLite file in the test's dir. */
   db?: string;
   env?: Record<string, string>;
+  /** The address it listens on and names itself by; default 127.0.0.1 (a network lab's host address for devices in namespaces). */
+  listenHost?: string;
 }
 
 /** oneRegionYaml is a config with one open, active region whose probe is the registry itself. */
@@ -55,11 +57,12 @@ export async function startRegistryProcess(opts: RegistryProcessOptions = {}): P
   const config = join(dir, "regions.yaml");
   writeFileSync(config, opts.regionsYaml ?? oneRegionYaml());
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const host = opts.listenHost ?? "127.0.0.1";
+  const url = `http://${host}:${port}`;
   let out = "";
   let child: Subprocess<"ignore", "pipe", "pipe">;
   const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AKASH_HOME_"))), ...(opts.env ?? {}) };
-  const args = ["akash-home.ts", "registry", "--listen", `127.0.0.1:${port}`, "--state-dir", join(dir, "state"), "--config", config, "--public-url", url, ...(opts.flags ?? [])];
+  const args = ["akash-home.ts", "registry", "--listen", `${host}:${port}`, "--state-dir", join(dir, "state"), "--config", config, "--public-url", url, ...(opts.flags ?? [])];
   if (opts.db) env.AKASH_HOME_REGISTRY_DB = opts.db;
 
   const start = async () => {
