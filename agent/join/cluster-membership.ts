@@ -37,7 +37,7 @@ export class ClusterMembership {
       throw err;
     }
     onEvent({ type: "progress", step: "join", message: `joining the tailnet of region ${creds.regionId} at ${creds.tailnet.loginServer}` });
-    const tailnet = await this.d.tailscale.up({ loginServer: creds.tailnet.loginServer, authKey: creds.tailnet.authKey, hostname: creds.nodeName, tags: creds.tailnet.tags });
+    const tailnet = await this.d.tailscale.up({ loginServer: creds.tailnet.loginServer, authKey: creds.tailnet.authKey, hostname: creds.nodeName });
     onEvent({ type: "progress", step: "join", message: `on the tailnet as ${tailnet.ipv4}` });
     const cluster: ClusterJoin = {
       regionId: creds.regionId,

@@ -26,10 +26,11 @@ export class Tailscale {
   }
 
   /**
-   * up logs in to the region's Headscale with the single-use key. The key goes through a 0600 file
+   * up logs in to the region's Headscale with the single-use key. The key itself carries the device's tags
+   * (the region's policy lets no client claim a tag on its own), so none are advertised here. The key goes through a 0600 file
    * (`--auth-key=file:…`), so it never shows in the process list, and the file is removed afterwards.
    */
-  async up(input: { loginServer: string; authKey: string; hostname: string; tags: string[] }): Promise<TailnetUp> {
+  async up(input: { loginServer: string; authKey: string; hostname: string }): Promise<TailnetUp> {
     const keyFile = join(this.o.secretsDir, "tailnet-auth-key");
     writeFileAtomic(keyFile, input.authKey);
     try {
@@ -39,7 +40,6 @@ export class Tailscale {
           `--login-server=${input.loginServer}`,
           `--auth-key=file:${keyFile}`,
           `--hostname=${input.hostname}`,
-          `--advertise-tags=${input.tags.join(",")}`,
           // The home's own DNS and firewall stay as they are: the cluster needs neither.
           "--accept-dns=false",
           "--netfilter-mode=off",

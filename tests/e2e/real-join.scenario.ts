@@ -17,6 +17,7 @@ import { probeTcp, startEchoServer } from "../infra/tcp-echo.ts";
 import { tool } from "../infra/tools.ts";
 import { makeWorkDir } from "../infra/work-dir.ts";
 import { signInOwner, type TestOwner } from "../support/owner-wallet.ts";
+import { regionAclPolicy, renderAclPolicy } from "../../registry/vpn/acl-policy.ts";
 import { startRegistryProcess, type RegistryProcess } from "../support/registry-process.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
@@ -49,13 +50,18 @@ function akash(args: string[]) {
 beforeAll(async () => {
   dir = makeWorkDir("real-join");
   lab = await startNetworkLab({ devices: 2, ingress: 1 });
-  headscale = await startHeadscale({ netns: lab.region.netns, listenHost: lab.region.address });
+  // The region's tailnet runs the policy the registry generates, plus one rule opening the two echo ports:
+  // what is under test here is the tunnel through the NAT both ways; what the policy allows and refuses is
+  // tested in registry/vpn (ingress reaches pods on devices, not their hosts).
+  const policy = regionAclPolicy();
+  policy.acls.push({ action: "accept", proto: "tcp", src: ["tag:akash-ingress", "tag:akash-home"], dst: ["tag:akash-home:18081", "tag:akash-ingress:18080"] });
+  headscale = await startHeadscale({ netns: lab.region.netns, listenHost: lab.region.address, policyJson: renderAclPolicy(policy) });
   // The control node is on the tailnet too: devices reach the API server at its tailnet address.
   control = await startTailscaled({ name: "control", netns: lab.region.netns });
-  await control.up({ loginServer: headscale.url, authKey: await tagKey("tag:akash-control"), hostname: "control-0", tags: ["tag:akash-control"] });
+  await control.up({ loginServer: headscale.url, authKey: await tagKey("tag:akash-control"), hostname: "control-0" });
   const controlIp = await control.ipv4();
   ingress = await startTailscaled({ name: "ingress", netns: lab.ingress[0]!.netns });
-  await ingress.up({ loginServer: headscale.url, authKey: await tagKey("tag:akash-ingress"), hostname: "ingress-0", tags: ["tag:akash-ingress"] });
+  await ingress.up({ loginServer: headscale.url, authKey: await tagKey("tag:akash-ingress"), hostname: "ingress-0" });
   cluster = await startKubeCluster({ netns: lab.region.netns, bindAddress: lab.region.address, extraSans: [controlIp], kwok: true });
   // The API server listens on the region's lab address; the tailnet address reaches it through a port
   // forward in the region namespace, as a k3s server with --node-ip on the tailnet would listen there itself.
@@ -224,7 +230,7 @@ describe("a device behind a NAT joins the region's cluster and leaves it", () =>
     expect(expired.stderr).toContain("Unauthorized");
     // The device's Headscale key was single use: a second machine cannot join with a fresh key's twin.
     const key = await tagKey("tag:akash-home");
-    await spareDaemon.up({ loginServer: headscale.url, authKey: key, hostname: "first-use", tags: ["tag:akash-home"] });
+    await spareDaemon.up({ loginServer: headscale.url, authKey: key, hostname: "first-use" });
     const again = await startTailscaled({ name: "reuse", netns: lab.devices[1]!.netns, tun: "ts-reuse" });
     try {
       const r = await again.tailscale(["up", `--login-server=${headscale.url}`, `--auth-key=${key}`, "--hostname=second-use", "--timeout=20s"], { allowFailure: true, timeoutMs: 40_000 });

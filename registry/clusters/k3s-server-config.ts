@@ -1,0 +1,44 @@
+// The k3s server settings a region's control nodes run with, as /etc/rancher/k3s/config.yaml, for the
+// operator to fill in and install. They follow what the Akash team measured for home nodes and what k3s's
+// tailscale integration needs:
+//   - a dedicated etcd cluster (datastore-endpoint): an embedded etcd breaks when the tailnet hiccups;
+//   - vpn-auth with a key tagged as control plane: k3s then puts node-ip (and so the advertise address) on
+//     the tailnet address, uses flannel's "tailscale" backend over tailscale0 and announces each node's
+//     pod CIDR as a tailnet route;
+//   - NetworkPolicy stays on (kube-router, built in): pods of different tenants share the pod network;
+//   - control nodes are tainted so tenant pods never land there.
+
+export interface K3sServerConfigOptions {
+  headscaleUrl: string;
+  /** The tailnet tag control nodes join with (the region's ACL policy declares it). */
+  controlTag: string;
+  podCidr: string;
+  serviceCidr?: string;
+}
+
+/** k3sServerConfig is the config.yaml text with placeholders (<…>) for what only the operator knows. */
+export function k3sServerConfig(options: K3sServerConfigOptions): string {
+  return `# /etc/rancher/k3s/config.yaml on each control node of the region
+datastore-endpoint: "https://<etcd-1>:2379,https://<etcd-2>:2379,https://<etcd-3>:2379"
+datastore-cafile: /etc/rancher/k3s/etcd/ca.crt
+datastore-certfile: /etc/rancher/k3s/etcd/client.crt
+datastore-keyfile: /etc/rancher/k3s/etcd/client.key
+# Write "name=tailscale,joinKey=<key>,controlServerURL=${options.headscaleUrl}" to this file (mode 0600),
+# the key from: headscale preauthkeys create --tags ${options.controlTag} --expiration 1h
+# k3s then sets node-ip and the API server's advertise address to the node's tailnet address: do not set them.
+vpn-auth-file: /etc/rancher/k3s/vpn-auth
+cluster-cidr: ${options.podCidr}
+service-cidr: ${options.serviceCidr ?? "10.43.0.0/16"}
+# The public name or address agents and the registry use, besides the tailnet address.
+tls-san:
+  - <control-plane public DNS name>
+disable:
+  - traefik
+  - servicelb
+node-taint:
+  - node-role.kubernetes.io/control-plane=true:NoSchedule
+secrets-encryption: true
+# Kept: the built-in NetworkPolicy controller (do not set disable-network-policy) and NodeRestriction.
+# k3s runs the tokencleaner controller, which deletes expired join tokens.
+`;
+}
