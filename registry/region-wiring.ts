@@ -2,9 +2,9 @@
 // (kubeconfig, Headscale and a `join` section in the config) it builds the Kubernetes and Headscale adapters,
 // fits them to the membership ports, and watches the region's device Nodes so a Node that registers has its
 // join token revoked and the registry's labels put on. Only registry/main.ts calls it.
-import { KubeConfig } from "@kubernetes/client-node";
 import type { Gpu, Hardware, ShareSettings } from "../protocol/index.ts";
 import { KubeClusterAdmin } from "./clusters/kube-cluster-admin.ts";
+import { loadKubeConfig } from "./clusters/kube-transport.ts";
 import { deviceNodeLabels, EDGE_SELECTOR } from "./clusters/node-labels.ts";
 import type { ClusterWatch } from "./clusters/cluster-admin.ts";
 import type { RegionConfig } from "./config/registry-config.ts";
@@ -24,34 +24,12 @@ export interface WiredRegion {
 /** wireRegion builds a region's adapters, or returns null when its cluster is not connected in the config. */
 export function wireRegion(region: RegionConfig): WiredRegion | null {
   if (!region.kubeconfig || !region.headscale || !region.join) return null;
-  const kc = new KubeConfig();
-  kc.loadFromFile(region.kubeconfig);
-  const cluster = new KubeClusterAdmin(kc);
+  const cluster = new KubeClusterAdmin(loadKubeConfig(region.kubeconfig));
   const tailnet = new HeadscaleTailnet({ url: region.headscale.url, apiKeyFile: region.headscale.apiKeyFile, deviceTags: [DEVICE_TAG] });
   const infra: RegionInfra = {
     regionId: region.id,
-    tailnet: {
-      async mintAuthKey(r) {
-        const k = await tailnet.mintAuthKey(r);
-        return { key: k.key, keyId: k.keyId, expiresAt: new Date(k.expiresAt) };
-      },
-      removeNode: (deviceId) => tailnet.removeNode(deviceId),
-    },
-    cluster: {
-      async mintBootstrapToken(r) {
-        const t = await cluster.mintBootstrapToken(r);
-        return { token: t.token, tokenId: t.tokenId, expiresAt: new Date(t.expiresAt) };
-      },
-      revokeBootstrapToken: async (id) => void (await cluster.revokeBootstrapToken(id)),
-      labelNode: async (name, labels) => void (await cluster.labelNode(name, labels)),
-      cordon: async (name) => void (await cluster.cordon(name)),
-      uncordon: async (name) => void (await cluster.uncordon(name)),
-      async drain(name, opts) {
-        const r = await cluster.drain(name, opts);
-        return { evicted: r.evicted.length, remaining: r.remaining.map((p) => p.pod) };
-      },
-      deleteNode: async (name) => (await cluster.deleteNode(name)).nodeDeleted,
-    },
+    tailnet,
+    cluster,
     loginServer: region.headscale.url,
     server: region.join.server,
     tags: [DEVICE_TAG],

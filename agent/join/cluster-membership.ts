@@ -63,7 +63,7 @@ export class ClusterMembership {
     return { joined: true, cluster };
   }
 
-  /** resume restarts the k3s agent of an earlier join after the daemon itself restarted. */
+  /** restart starts the k3s agent of an earlier join again after the daemon itself restarted. */
   async restart(cluster: ClusterJoin): Promise<void> {
     if (this.d.k3s.running()) return;
     await this.d.k3s.start({ ...cluster, nodeIp: cluster.tailnetIp, token: "" });

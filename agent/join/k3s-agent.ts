@@ -68,7 +68,7 @@ export class K3sAgent {
     return this.output.slice(-2000);
   }
 
-  /** exited waits up to ms for the agent to exit by itself and returns its code, or null if it kept running. */
+  /** exitedWithin waits up to ms for the agent to exit by itself and returns its code, or null if it kept running. */
   async exitedWithin(ms: number): Promise<number | null> {
     const child = this.child;
     if (!child) return null;

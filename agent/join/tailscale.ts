@@ -1,7 +1,23 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../state/atomic-file.ts";
-import { lastLine, runCommand } from "./run-command.ts";
+import type { RunResult } from "../probe/sources.ts";
+
+// agent/join: bringing the device onto its region's tailnet and into its cluster, and back out. Drivers
+// for the two programs that do it (tailscale, the k3s agent) and the sequence that runs them. Secrets reach
+// them through 0600 files, never argv. Imports protocol and agent/state only; nothing of the registry.
+
+/** run is the probe's command runner, loaded on first use so an idle daemon does not carry it. */
+async function run(argv: string[], timeoutMs: number): Promise<RunResult> {
+  const { runCommand } = await import("../probe/default-sources.ts");
+  return runCommand(argv, timeoutMs);
+}
+
+/** lastLine is the most telling line of a program's complaint, for an error message. */
+function lastLine(r: RunResult): string {
+  const lines = `${r.stderr}\n${r.stdout}`.split("\n").map((l) => l.trim()).filter(Boolean);
+  return lines.at(-1) ?? (r.timedOut ? "timed out" : `exit code ${r.code}`);
+}
 
 /** TailscaleOptions say which tailscale CLI to run and which tailscaled it talks to. */
 export interface TailscaleOptions {
@@ -34,7 +50,7 @@ export class Tailscale {
     const keyFile = join(this.o.secretsDir, "tailnet-auth-key");
     writeFileAtomic(keyFile, input.authKey);
     try {
-      const r = await runCommand(
+      const r = await run(
         this.argv([
           "up",
           `--login-server=${input.loginServer}`,
@@ -47,7 +63,7 @@ export class Tailscale {
           "--reset",
           "--timeout=90s",
         ]),
-        { timeoutMs: 120_000 },
+        120_000,
       );
       if (r.code !== 0) throw new Error(`tailscale up failed: ${lastLine(r)}`);
     } finally {
@@ -60,23 +76,23 @@ export class Tailscale {
 
   /** ipv4 is this device's tailnet address, or null when it is not on a tailnet. */
   async ipv4(): Promise<string | null> {
-    const r = await runCommand(this.argv(["ip", "-4"]), { timeoutMs: 15_000 });
+    const r = await run(this.argv(["ip", "-4"]), 15_000);
     if (r.code !== 0) return null;
     return r.stdout.trim().split("\n")[0]?.trim() || null;
   }
 
   /** logout leaves the tailnet and forgets this device's tailnet identity. */
   async logout(): Promise<void> {
-    const r = await runCommand(this.argv(["logout"]), { timeoutMs: 30_000 });
+    const r = await run(this.argv(["logout"]), 30_000);
     // Already logged out is where we want to be.
     if (r.code !== 0 && !/not logged in|NeedsLogin|logged out/i.test(`${r.stdout}${r.stderr}`)) throw new Error(`tailscale logout failed: ${lastLine(r)}`);
   }
 
   /** available says whether tailscale and its daemon answer at all, with the fix when not. */
   async available(): Promise<{ ok: true } | { ok: false; problem: string; fix: string }> {
-    const r = await runCommand(this.argv(["version"]), { timeoutMs: 10_000 });
-    if (r.code === 127) return { ok: false, problem: `tailscale is not installed (${this.o.bin} not found)`, fix: "install Tailscale (https://tailscale.com/download/linux) and start tailscaled, then join again" };
-    const s = await runCommand(this.argv(["status", "--json"]), { timeoutMs: 10_000 });
+    const r = await run(this.argv(["version"]), 10_000);
+    if (r.notFound) return { ok: false, problem: `tailscale is not installed (${this.o.bin} not found)`, fix: "install Tailscale (https://tailscale.com/download/linux) and start tailscaled, then join again" };
+    const s = await run(this.argv(["status", "--json"]), 10_000);
     if (s.code !== 0 && /connect|socket|no such file/i.test(s.stderr)) return { ok: false, problem: "tailscaled is not running", fix: "start it: sudo systemctl enable --now tailscaled" };
     return { ok: true };
   }

@@ -16,7 +16,7 @@ function fakeRegion() {
   const tailnet: TailnetPort = {
     async mintAuthKey({ deviceId, ttlMs }) {
       calls.push(`mintAuthKey ${deviceId}`);
-      return { key: `hskey-auth-${++n}`, keyId: String(n), expiresAt: new Date(Date.now() + ttlMs) };
+      return { key: `hskey-auth-${++n}`, keyId: String(n), expiresAt: new Date(Date.now() + ttlMs).toISOString(), tags: ["tag:akash-home"] };
     },
     async removeNode(deviceId) {
       calls.push(`removeNode ${deviceId}`);
@@ -27,27 +27,31 @@ function fakeRegion() {
     async mintBootstrapToken({ deviceId, ttlMs }) {
       calls.push(`mintToken ${deviceId}`);
       const id = `tok${String(++n).padStart(3, "0")}`;
-      return { token: `K10${"a".repeat(64)}::${id}.0123456789abcdef`, tokenId: id, expiresAt: new Date(Date.now() + ttlMs) };
+      return { token: `K10${"a".repeat(64)}::${id}.0123456789abcdef`, tokenId: id, expiresAt: new Date(Date.now() + ttlMs).toISOString() };
     },
     async revokeBootstrapToken(id) {
       calls.push(`revokeToken ${id}`);
+      return true;
     },
     async labelNode(name) {
       calls.push(`label ${name}`);
+      return true;
     },
     async cordon(name) {
       calls.push(`cordon ${name}`);
+      return true;
     },
     async uncordon(name) {
       calls.push(`uncordon ${name}`);
+      return true;
     },
     async drain(name) {
       calls.push(`drain ${name}`);
-      return { evicted: 3, remaining: [] };
+      return { evicted: ["default/a", "default/b", "default/c"], remaining: [] };
     },
     async deleteNode(name) {
       calls.push(`deleteNode ${name}`);
-      return true;
+      return { nodeDeleted: true, passwordDeleted: true };
     },
   };
   const infra: RegionInfra = { regionId: "r1", tailnet, cluster, loginServer: "http://hs.test", server: "https://100.64.0.1:6443", tags: ["tag:akash-home"], taints: [], flannelIface: "tailscale0" };

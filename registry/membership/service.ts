@@ -44,12 +44,12 @@ export class MembershipService {
     this.outstanding.set(d.id, { tokenId: token.tokenId, regionId: infra.regionId });
     await this.o.devices.startJoin(d.id);
     // Never the secrets themselves: only which ones, and until when.
-    this.log("join credentials issued", { device: d.id, region: infra.regionId, tokenId: token.tokenId, authKeyId: authKey.keyId, expiresAt: token.expiresAt.toISOString() });
+    this.log("join credentials issued", { device: d.id, region: infra.regionId, tokenId: token.tokenId, authKeyId: authKey.keyId, expiresAt: token.expiresAt });
     return {
       nodeName: d.id,
       regionId: infra.regionId,
-      tailnet: { loginServer: infra.loginServer, authKey: authKey.key, tags: infra.tags, expiresAt: authKey.expiresAt.toISOString() },
-      cluster: { server: infra.server, token: token.token, expiresAt: token.expiresAt.toISOString(), labels: this.o.labelsFor(d), taints: infra.taints, flannelIface: infra.flannelIface },
+      tailnet: { loginServer: infra.loginServer, authKey: authKey.key, tags: infra.tags, expiresAt: authKey.expiresAt },
+      cluster: { server: infra.server, token: token.token, expiresAt: token.expiresAt, labels: this.o.labelsFor(d), taints: infra.taints, flannelIface: infra.flannelIface },
     };
   }
 
@@ -98,12 +98,12 @@ export class MembershipService {
     let tailnetNodeDeleted = false;
     if (infra) {
       const drained = await this.call("cluster", () => infra.cluster.drain(d.id, { timeoutMs: DRAIN_TIMEOUT_MS })).catch((err: unknown) => {
-        if (isNotFound(err)) return { evicted: 0, remaining: [] };
+        if (isNotFound(err)) return { evicted: [], remaining: [] };
         throw err;
       });
-      evicted = drained.evicted;
-      remaining = drained.remaining;
-      nodeDeleted = await this.call("cluster", () => infra.cluster.deleteNode(d.id));
+      evicted = drained.evicted.length;
+      remaining = drained.remaining.map((r) => r.pod);
+      nodeDeleted = (await this.call("cluster", () => infra.cluster.deleteNode(d.id))).nodeDeleted;
       tailnetNodeDeleted = await this.call("Headscale", () => infra.tailnet.removeNode(d.id));
       const issued = this.outstanding.get(d.id);
       if (issued) await this.revoke(d.id, issued);
