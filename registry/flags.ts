@@ -41,6 +41,7 @@ export const REGISTRY_HELP = `akash-home registry: the Akash at Home registry (c
 
 Usage: akash-home registry [flags]
        akash-home registry claim-code --owner akash1… [flags]   make a claim code (see its --help)
+       akash-home registry region manifest <region id> [flags]  what to install in a region (see its --help)
 
   --listen HOST:PORT        where to listen (default 0.0.0.0:8080)
   --db URL                  sqlite:<path> (default sqlite:<state-dir>/registry.db) or postgres://…;

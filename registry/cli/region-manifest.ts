@@ -4,7 +4,7 @@ import { k3sServerConfig } from "../clusters/k3s-server-config.ts";
 import { REGISTRY_NAMESPACE, REGISTRY_SERVICE_ACCOUNT, REGISTRY_TOKEN_SECRET, registryRbac } from "../clusters/registry-rbac.ts";
 import { loadRegistryConfig } from "../config/registry-config.ts";
 import { parseRegistryFlags } from "../flags.ts";
-import { CONTROL_TAG, DEFAULT_POD_CIDR, regionAclPolicy, renderAclPolicy } from "../vpn/acl-policy.ts";
+import { CONTROL_TAG, DEFAULT_POD_CIDR, POD_NETWORKS, regionAclPolicy, renderAclPolicy, type PodNetwork } from "../vpn/acl-policy.ts";
 
 // `akash-home registry region manifest <region>`: what an operator installs so a region can take devices:
 // the registry's least-privilege RBAC in the cluster (YAML for kubectl apply), the tailnet's ACL policy for
@@ -12,13 +12,22 @@ import { CONTROL_TAG, DEFAULT_POD_CIDR, regionAclPolicy, renderAclPolicy } from 
 
 export const REGION_MANIFEST_HELP = `akash-home registry region manifest: what to install for a region
 
-Usage: akash-home registry region manifest <region id> [--part all|rbac|acl|k3s] [--pod-cidr CIDR] [--config FILE]
+Usage: akash-home registry region manifest <region id> [--part all|rbac|acl|k3s] [--pod-cidr CIDR]
+         [--pod-network vxlan|tailscale-routes] [--config FILE]
 
   --part all      (default) the RBAC as YAML to apply, with the ACL policy and k3s settings as comments
   --part rbac     only the YAML:            ... | kubectl apply -f -
   --part acl      only the Headscale policy: ... > policy.hujson && headscale policy set -f policy.hujson
   --part k3s      only the k3s server config.yaml
   --pod-cidr      the cluster's pod CIDR (k3s --cluster-cidr), default ${DEFAULT_POD_CIDR}
+  --pod-network   how pods reach each other over the tailnet; it must match how devices run k3s:
+                  vxlan (default): flannel VXLAN over tailscale0, as akash-home agents join
+                  (--node-ip <tailnet IP> --flannel-iface tailscale0); devices reach the control and
+                  ingress nodes' pods, not each other's, so a lease's pods on two home devices
+                  cannot talk directly
+                  tailscale-routes: k3s --vpn-auth on every node, each node's pod CIDR a tailnet
+                  route; for clusters whose agents are not akash-home (it has k3s put the key in
+                  tailscale's command line)
   --config        the registry's regions file (or AKASH_HOME_REGISTRY_CONFIG)
 `;
 
@@ -30,12 +39,14 @@ export interface RegionManifestInput {
   regionName: string;
   headscaleUrl: string | null;
   podCidr: string;
+  podNetwork?: PodNetwork;
 }
 
 /** regionManifest renders one part (or all) for a region. */
 export function regionManifest(input: RegionManifestInput, part: Part = "all"): string {
-  const acl = renderAclPolicy(regionAclPolicy({ podCidr: input.podCidr }), `Tailnet policy for region ${input.regionId} (${input.regionName})`);
-  const k3s = k3sServerConfig({ headscaleUrl: input.headscaleUrl ?? "<the region's Headscale URL>", podCidr: input.podCidr, controlTag: CONTROL_TAG });
+  const podNetwork = input.podNetwork ?? "vxlan";
+  const acl = renderAclPolicy(regionAclPolicy({ podCidr: input.podCidr, podNetwork }), `Tailnet policy for region ${input.regionId} (${input.regionName}), pod network ${podNetwork}`);
+  const k3s = k3sServerConfig({ headscaleUrl: input.headscaleUrl ?? "<the region's Headscale URL>", podCidr: input.podCidr, controlTag: CONTROL_TAG, podNetwork });
   const rbac = registryRbac()
     .map((doc) => `---\n${stringify(doc, { lineWidth: 0 })}`)
     .join("");
@@ -87,12 +98,12 @@ export async function runRegion(argv: string[], env: NodeJS.ProcessEnv = process
 }
 
 export async function runRegionManifest(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values: { part?: string; "pod-cidr"?: string; config?: string; help?: boolean };
+  let values: { part?: string; "pod-cidr"?: string; "pod-network"?: string; config?: string; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
-      options: { part: { type: "string" }, "pod-cidr": { type: "string" }, config: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { part: { type: "string" }, "pod-cidr": { type: "string" }, "pod-network": { type: "string" }, config: { type: "string" }, help: { type: "boolean", short: "h" } },
       allowPositionals: true,
       strict: true,
     }));
@@ -107,6 +118,11 @@ export async function runRegionManifest(argv: string[], env: NodeJS.ProcessEnv =
   const part = values.part ?? "all";
   if (!(PARTS as readonly string[]).includes(part)) {
     process.stderr.write(`error: --part must be one of ${PARTS.join(", ")} (got "${part}")\n`);
+    return 2;
+  }
+  const podNetwork = values["pod-network"] ?? "vxlan";
+  if (!(POD_NETWORKS as readonly string[]).includes(podNetwork)) {
+    process.stderr.write(`error: --pod-network must be one of ${POD_NETWORKS.join(", ")} (got "${podNetwork}")\n`);
     return 2;
   }
   if (positionals.length !== 1) {
@@ -129,7 +145,7 @@ export async function runRegionManifest(argv: string[], env: NodeJS.ProcessEnv =
       return 1;
     }
     const podCidr = values["pod-cidr"] ?? DEFAULT_POD_CIDR;
-    process.stdout.write(regionManifest({ regionId: region.id, regionName: region.name, headscaleUrl: region.headscale?.url ?? null, podCidr }, part as Part));
+    process.stdout.write(regionManifest({ regionId: region.id, regionName: region.name, headscaleUrl: region.headscale?.url ?? null, podCidr, podNetwork: podNetwork as PodNetwork }, part as Part));
     return 0;
   } catch (err) {
     process.stderr.write(`error: ${(err as Error).message}\n`);

@@ -184,6 +184,29 @@ describeEachEngine("devices service", (db) => {
     expect(events.map((e) => e.to_state)).toEqual(["assigned", "online", "paused", "online", "offline"]);
   });
 
+  test("a heartbeat's 'not paused' lifts only a pause made on the device: a portal pause stays, and the device's own resume lifts it", async () => {
+    const { service } = await setup();
+    const key = testDeviceKey();
+    await service.checkIn(asSigned(key), checkInBody(), { country: null });
+    await service.presence({ deviceId: key.id, presence: "online", at: clock });
+    await service.pauseFor(key.id, true, "paused by its owner in the portal");
+    await service.reportedPause(key.id, false);
+    expect(service.stateOf(key.id)).toBe("paused");
+    expect((await service.setPaused(key.id, false)).state).toBe("online");
+  });
+
+  test("a heartbeat from a device that has since left changes nothing and does not fail", async () => {
+    const { service } = await setup();
+    const key = testDeviceKey();
+    await service.checkIn(asSigned(key), checkInBody(), { country: null });
+    await service.presence({ deviceId: key.id, presence: "online", at: clock });
+    await service.reportedPause(key.id, true);
+    await service.remove(key.id, "left its region");
+    await service.reportedPause(key.id, false);
+    await service.reportedPause(key.id, true);
+    expect(service.stateOf(key.id)).toBe("removed");
+  });
+
   test("at start-up, an online device telemetry has not heard from goes offline, and one it has goes online", async () => {
     const { service } = await setup();
     const [a, b] = [testDeviceKey(), testDeviceKey()];

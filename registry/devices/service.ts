@@ -9,6 +9,11 @@ import { assertTransition, holdsPlace, presenceTarget, type DeviceEvent } from "
 import type { DeviceRecord, DevicesRepo } from "./repo.ts";
 import type { SignedDevice } from "./signed-request.ts";
 
+/** States a pause can start from: the device holds its place in a region. */
+const PAUSABLE: ReadonlySet<DeviceState> = new Set(["online", "offline", "assigned", "joining"]);
+/** The reason a pause made on the device carries; only such a pause is lifted by a heartbeat. */
+const PAUSED_ON_DEVICE = "paused by its owner on the device";
+
 export type PlacementOutcome = { kind: "assigned" | "pending_approval"; regionId: string; why: string } | { kind: "waitlisted"; area: string; reason: string };
 
 export interface RegionInfo {
@@ -198,16 +203,19 @@ export class DevicesService {
     return changed;
   }
 
-  /** reportedPause follows the owner pausing or resuming on the device itself. */
+  /**
+   * reportedPause follows the owner pausing or resuming on the device itself. Every heartbeat repeats the
+   * device's flag, so a "not paused" only resumes a pause the device made: a pause from the portals stays
+   * until it is lifted there. The state is read again from the store because a leave or a ban may have
+   * moved the device since the cache was filled.
+   */
   async reportedPause(deviceId: string, paused: boolean): Promise<void> {
-    const state = this.stateCache.get(deviceId);
-    if (paused && (state === "online" || state === "offline" || state === "assigned" || state === "joining")) {
-      const d = await this.o.repo.byId(deviceId);
-      if (d) await this.move(d, "paused", "pause", "paused by its owner on the device", {}, this.o.db);
-    } else if (!paused && state === "paused") {
-      const d = await this.o.repo.byId(deviceId);
-      if (d) await this.move(d, "online", "resume", "resumed by its owner on the device", {}, this.o.db);
-    }
+    const cached = this.stateCache.get(deviceId);
+    if (paused ? !PAUSABLE.has(cached as DeviceState) : cached !== "paused") return;
+    const d = await this.o.repo.byId(deviceId);
+    if (!d) return;
+    if (paused && PAUSABLE.has(d.state)) await this.move(d, "paused", "pause", PAUSED_ON_DEVICE, {}, this.o.db);
+    else if (!paused && d.state === "paused" && d.stateReason === PAUSED_ON_DEVICE) await this.move(d, "online", "resume", "resumed by its owner on the device", {}, this.o.db);
   }
 
   /** startJoin marks a placed device as joining its cluster once its join credentials are issued. */
@@ -218,9 +226,12 @@ export class DevicesService {
     return d;
   }
 
-  /** setPaused pauses or resumes a device on its own or its owner's word; other states stay as they are. */
+  /**
+   * setPaused pauses or resumes a device when its agent asks outright (`akash-home pause|resume`): unlike
+   * a heartbeat's flag this is the owner's word now, so it lifts a pause made in the portal too.
+   */
   async setPaused(deviceId: string, paused: boolean): Promise<DeviceView> {
-    await this.reportedPause(deviceId, paused);
+    await this.pauseFor(deviceId, paused, paused ? PAUSED_ON_DEVICE : "resumed by its owner on the device");
     const d = await this.o.repo.byId(deviceId);
     if (!d) throw new PublicError(404, "device_unknown", `no device ${deviceId}`, "check in first");
     return this.view(d);
@@ -232,6 +243,25 @@ export class DevicesService {
     if (!d) throw new PublicError(404, "device_unknown", `no device ${deviceId}`, "check the device id");
     const after = d.state === "removed" || d.state === "banned" ? d : await this.move(d, "removed", "remove", reason, {}, this.o.db);
     return this.view(after);
+  }
+
+  /**
+   * pauseFor pauses or resumes a device from the portals with the reason its history keeps; a resumed
+   * device goes to resumeTo (offline when nothing has been heard from it lately). Other states stay.
+   */
+  async pauseFor(deviceId: string, paused: boolean, reason: string, resumeTo: "online" | "offline" = "online"): Promise<DeviceState> {
+    const d = await this.o.repo.byId(deviceId);
+    if (!d) throw new PublicError(404, "device_unknown", `no device ${deviceId}`, "check the device id");
+    if (paused && PAUSABLE.has(d.state)) return (await this.move(d, "paused", "pause", reason, {}, this.o.db)).state;
+    if (!paused && d.state === "paused") return (await this.move(d, resumeTo, "resume", reason, {}, this.o.db)).state;
+    return d.state;
+  }
+
+  /** ban shuts a device (and, at check-in, its machine) out for good; an operator decides it. */
+  async ban(deviceId: string, reason: string): Promise<DeviceState> {
+    const d = await this.o.repo.byId(deviceId);
+    if (!d) throw new PublicError(404, "device_unknown", `no device ${deviceId}`, "check the device id");
+    return d.state === "banned" ? d.state : (await this.move(d, "banned", "ban", reason, {}, this.o.db)).state;
   }
 
   /** promoteWaitlisted places waiting devices, oldest first, where regions now have room. Returns how many moved. */

@@ -41,7 +41,7 @@ export interface AclPolicyOptions {
    */
   autoApproveDevicePodRoutes?: boolean;
   /** How pod traffic crosses the tailnet: "tailscale-routes" (default) or "vxlan" (see the header). */
-  podNetwork?: "tailscale-routes" | "vxlan";
+  podNetwork?: PodNetwork;
 }
 
 export interface AclRule {
@@ -59,28 +59,41 @@ export interface HeadscalePolicy {
   autoApprovers: { routes: Record<string, string[]> };
 }
 
+export type PodNetwork = "tailscale-routes" | "vxlan";
+export const POD_NETWORKS: readonly PodNetwork[] = ["tailscale-routes", "vxlan"];
+
 /** regionAclPolicy is the policy for one region's Headscale. */
 export function regionAclPolicy(options: AclPolicyOptions = {}): HeadscalePolicy {
   const podCidr = canonicalCidr(options.podCidr ?? DEFAULT_POD_CIDR);
   const infra = [CONTROL_TAG, INGRESS_TAG];
+  const nodes: AclRule[] = [
+    { action: "accept", src: infra, dst: infra.map((t) => `${t}:*`) },
+    { action: "accept", proto: "tcp", src: [DEVICE_TAG], dst: [`${CONTROL_TAG}:${API_SERVER_PORT}`] },
+    { action: "accept", proto: "tcp", src: [CONTROL_TAG], dst: [`${DEVICE_TAG}:${KUBELET_PORT}`] },
+  ];
+  // Owners are empty: only the API (the registry, the operator's CLI) may put these tags on a node, through
+  // tagged pre-auth keys. No user can claim them from a client.
+  const tagOwners = { [CONTROL_TAG]: [], [INGRESS_TAG]: [], [DEVICE_TAG]: [] };
+  if (options.podNetwork === "vxlan") {
+    return {
+      tagOwners,
+      hosts: {},
+      acls: [
+        ...nodes,
+        { action: "accept", proto: "udp", src: infra, dst: [`${DEVICE_TAG}:${VXLAN_PORT}`] },
+        { action: "accept", proto: "udp", src: [DEVICE_TAG], dst: infra.map((t) => `${t}:${VXLAN_PORT}`) },
+      ],
+      autoApprovers: { routes: {} },
+    };
+  }
   return {
-    // Owners are empty: only the API (the registry, the operator's CLI) may put these tags on a node, through
-    // tagged pre-auth keys. No user can claim them from a client.
-    tagOwners: { [CONTROL_TAG]: [], [INGRESS_TAG]: [], [DEVICE_TAG]: [] },
+    tagOwners,
     hosts: { [POD_HOST]: podCidr },
     acls: [
-      { action: "accept", src: infra, dst: infra.map((t) => `${t}:*`) },
-      { action: "accept", proto: "tcp", src: [DEVICE_TAG], dst: [`${CONTROL_TAG}:${API_SERVER_PORT}`] },
-      { action: "accept", proto: "tcp", src: [CONTROL_TAG], dst: [`${DEVICE_TAG}:${KUBELET_PORT}`] },
+      ...nodes,
       // Pods talk to the API server through the `kubernetes` Service, which lands on a control node's 6443.
       { action: "accept", proto: "tcp", src: [POD_HOST], dst: [`${CONTROL_TAG}:${API_SERVER_PORT}`] },
       { action: "accept", src: [POD_HOST, ...infra], dst: [`${POD_HOST}:*`] },
-      ...(options.podNetwork === "vxlan"
-        ? ([
-            { action: "accept", proto: "udp", src: infra, dst: [`${DEVICE_TAG}:${VXLAN_PORT}`] },
-            { action: "accept", proto: "udp", src: [DEVICE_TAG], dst: infra.map((t) => `${t}:${VXLAN_PORT}`) },
-          ] satisfies AclRule[])
-        : []),
     ],
     autoApprovers: { routes: { [podCidr]: options.autoApproveDevicePodRoutes ? [...infra, DEVICE_TAG] : infra } },
   };

@@ -2,7 +2,7 @@
 // what kubeadm sets up): tokens may create CSRs, their node-client CSRs are approved automatically, nodes may
 // renew their own certs, and the unauthenticated cluster-info ConfigMap (signed by the bootstrapsigner
 // controller with each token) lets a joiner check the CA against a pinned hash.
-import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/client-node";
+import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 import { kubeApi } from "./kube-client.ts";
 

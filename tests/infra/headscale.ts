@@ -8,7 +8,7 @@ import { freePort } from "../support/free-port.ts";
 import { freeUdpPort } from "./free-udp-port.ts";
 import { describeLogs, runCommand, startProcess, waitUntil } from "./process.ts";
 import { tool } from "./tools.ts";
-import { makeWorkDir, removeWorkDir } from "./work-dir.ts";
+import { keepLogsAfterFailure, makeWorkDir, removeWorkDir } from "./work-dir.ts";
 
 export interface HeadscaleOptions {
   /** netns runs Headscale inside that network namespace (e.g. a network lab's region). */
@@ -150,7 +150,8 @@ export async function startHeadscale(options: HeadscaleOptions = {}): Promise<He
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const withLog = message.includes(proc.logPath) ? message : `${message}\n${describeLogs([proc])}`;
-    await proc.stop(); // the dir stays, for its log
+    await proc.stop();
+    keepLogsAfterFailure(); // the dir stays, for its log
     throw new Error(`Headscale failed to start: ${withLog}`);
   }
 }

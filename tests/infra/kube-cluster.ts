@@ -14,7 +14,7 @@ import { startKwok, type Kwok, type KwokOptions } from "./kwok.ts";
 import { createClusterPki, SERVICE_CIDR, type ClusterPki } from "./pki.ts";
 import { describeLogs, startProcess, waitUntil, type ManagedProcess } from "./process.ts";
 import { tool } from "./tools.ts";
-import { makeWorkDir, removeWorkDir } from "./work-dir.ts";
+import { keepLogsAfterFailure, makeWorkDir, removeWorkDir } from "./work-dir.ts";
 
 export interface KubeClusterOptions {
   /** netns runs every component inside that network namespace (e.g. a network lab's region). */
@@ -242,6 +242,7 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
     const withLogs = processes.some((p) => message.includes(p.logPath)) ? message : `${message}\n${describeLogs(processes)}`;
     await kwok?.stop();
     for (const p of [...processes].reverse()) await p.stop();
+    keepLogsAfterFailure(); // the dir stays, for its logs
     throw new Error(`Kubernetes test cluster failed to start (its files stay in ${dir}): ${withLogs}`);
   }
 }

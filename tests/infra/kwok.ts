@@ -9,7 +9,7 @@ import { freePort } from "../support/free-port.ts";
 import { kubeApi } from "./kube-client.ts";
 import { describeLogs, startProcess, waitUntil } from "./process.ts";
 import { tool } from "./tools.ts";
-import { makeWorkDir, removeWorkDir } from "./work-dir.ts";
+import { keepLogsAfterFailure, makeWorkDir, removeWorkDir } from "./work-dir.ts";
 
 /** The annotation that marks a Node as KWOK's. */
 export const FAKE_NODE_ANNOTATION = { key: "kwok.x-k8s.io/node", value: "fake" } as const;
@@ -125,6 +125,7 @@ export async function startKwok(options: KwokOptions): Promise<Kwok> {
     await waitUntil("kwok", () => /Watch nodes/.test(proc.log()), { timeoutMs: 30_000, processes: [proc] });
   } catch (err) {
     await proc.stop();
+    keepLogsAfterFailure(); // the dir stays, for its log
     const message = err instanceof Error ? err.message : String(err);
     throw new Error(`KWOK failed to start: ${message.includes(proc.logPath) ? message : `${message}\n${describeLogs([proc])}`}`);
   }

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeLogs, runCommand, startProcess, waitUntil, type RunResult } from "./process.ts";
 import { tool } from "./tools.ts";
-import { makeWorkDir, removeWorkDir } from "./work-dir.ts";
+import { keepLogsAfterFailure, makeWorkDir, removeWorkDir } from "./work-dir.ts";
 
 /** The environment every test tailscaled (and tailscale CLI) runs with. */
 export const TAILSCALED_TEST_ENV: Readonly<Record<string, string>> = {
@@ -96,6 +96,7 @@ export async function startTailscaled(options: TailscaledOptions): Promise<Tails
     await waitUntil(`tailscaled ${options.name}`, async () => Boolean((await status()).BackendState), { timeoutMs: 30_000, intervalMs: 200, processes: [proc] });
   } catch (err) {
     await proc.stop();
+    keepLogsAfterFailure(); // the dir stays, for its log
     const message = err instanceof Error ? err.message : String(err);
     throw new Error(`tailscaled failed to start: ${message.includes(proc.logPath) ? message : `${message}\n${describeLogs([proc])}`}`);
   }

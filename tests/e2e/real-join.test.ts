@@ -160,7 +160,7 @@ describe("a device behind a NAT joins the region's cluster and leaves it", () =>
   }, 120_000);
 
   test("the Node carries the device's labels and its tailnet IP, goes Ready, and its join token is spent", async () => {
-    const core = cluster.kubeConfig().makeApiClient(CoreV1Api);
+    const core = cluster.api(CoreV1Api);
     const node = await eventually("the Node to be Ready", async () => {
       const n = await core.readNode({ name: deviceId });
       return n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ? n : null;
@@ -185,8 +185,8 @@ describe("a device behind a NAT joins the region's cluster and leaves it", () =>
   }, 90_000);
 
   test("the real scheduler places a Deployment's pods on the device", async () => {
-    const apps = cluster.kubeConfig().makeApiClient(AppsV1Api);
-    const core = cluster.kubeConfig().makeApiClient(CoreV1Api);
+    const apps = cluster.api(AppsV1Api);
+    const core = cluster.api(CoreV1Api);
     await apps.createNamespacedDeployment({
       namespace: "default",
       body: {
@@ -241,7 +241,7 @@ describe("a device behind a NAT joins the region's cluster and leaves it", () =>
   }, 180_000);
 
   test("`akash-home pause` cordons the Node; resume uncordons it", async () => {
-    const core = cluster.kubeConfig().makeApiClient(CoreV1Api);
+    const core = cluster.api(CoreV1Api);
     const paused = await akash(["pause"]);
     expect(paused.code, paused.stderr).toBe(0);
     expect((await core.readNode({ name: deviceId })).spec?.unschedulable).toBe(true);
@@ -251,7 +251,7 @@ describe("a device behind a NAT joins the region's cluster and leaves it", () =>
   }, 60_000);
 
   test("`akash-home down` drains, deletes the Node, its node-password Secret and the tailnet node, and the registry shows it removed", async () => {
-    const core = cluster.kubeConfig().makeApiClient(CoreV1Api);
+    const core = cluster.api(CoreV1Api);
     // The k3s server keeps each agent's node password in this Secret; the stand-in has no server, so the test puts it where k3s would.
     await core.createNamespacedSecret({ namespace: "kube-system", body: { metadata: { name: `${deviceId}.node-password.k3s` }, type: "k3s.cattle.io/node-password", stringData: { hash: "stand-in" } } });
     const down = await akash(["down"]);
