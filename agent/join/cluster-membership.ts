@@ -26,8 +26,11 @@ export class ClusterMembership {
   constructor(private readonly d: ClusterMembershipDeps) {}
 
   async join(client: DeviceRegistryClient, onEvent: (e: UpEvent) => void): Promise<JoinOutcome> {
-    const available = await this.d.tailscale.available();
-    if (!available.ok) return { joined: false, reason: available.problem, fix: available.fix };
+    // Both programs are checked before credentials are asked for: a missing one would waste them.
+    for (const part of [this.d.tailscale, this.d.k3s]) {
+      const available = await part.available();
+      if (!available.ok) return { joined: false, reason: available.problem, fix: available.fix };
+    }
     onEvent({ type: "progress", step: "join", message: "asking the registry for join credentials" });
     let creds;
     try {

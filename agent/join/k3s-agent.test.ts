@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { k3sAgentArgs } from "./k3s-agent.ts";
+import { K3sAgent, k3sAgentArgs } from "./k3s-agent.ts";
 
 describe("the k3s agent command line", () => {
   const join = {
@@ -40,5 +40,25 @@ describe("the k3s agent command line", () => {
 
   test("no GPU runtime, no flag", () => {
     expect(k3sAgentArgs("k3s", "/d", "/d/token", { ...join, defaultRuntime: null }).some((a) => a.startsWith("--default-runtime"))).toBe(false);
+  });
+});
+
+describe("whether k3s is there", () => {
+  const agent = (bin: string) => new K3sAgent({ bin, dataDir: "/nonexistent", log: () => {} });
+
+  test("a missing k3s is named, with the command that installs the binary alone", async () => {
+    const r = await agent("/nonexistent/k3s").available();
+    expect(r).toMatchObject({ ok: false, problem: "k3s is not installed (/nonexistent/k3s not found)" });
+    expect(r.ok ? "" : r.fix).toContain("INSTALL_K3S_SKIP_ENABLE=true");
+  });
+
+  test("a k3s that fails to run says how it failed", async () => {
+    const r = await agent("false").available();
+    expect(r.ok).toBe(false);
+    expect(r.ok ? "" : r.problem).toStartWith("k3s does not run");
+  });
+
+  test("a k3s that answers --version is available", async () => {
+    expect(await agent("true").available()).toEqual({ ok: true });
   });
 });

@@ -3,6 +3,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../state/atomic-file.ts";
 
+/** How the owner installs the k3s binary alone: no server, no service of its own (the agent runs it). */
+export const K3S_INSTALL_FIX = "install the k3s binary, without its own service: curl -sfL https://get.k3s.io | INSTALL_K3S_SKIP_ENABLE=true INSTALL_K3S_SKIP_START=true sh - ; then run `akash-home up` again";
+
 /** K3sJoin is what the k3s agent needs to register this device as a Node. */
 export interface K3sJoin {
   server: string;
@@ -56,6 +59,16 @@ export class K3sAgent {
     this.wanted = k3sAgentArgs(this.o.bin, this.o.dataDir, tokenFile, j);
     this.restarts = 0;
     this.spawn();
+  }
+
+  /** available says whether the k3s binary runs here at all, with the fix when not. */
+  async available(): Promise<{ ok: true } | { ok: false; problem: string; fix: string }> {
+    // The probe's command runner, loaded on first use as the tailscale driver does.
+    const { runCommand } = await import("../probe/default-sources.ts");
+    const r = await runCommand([this.o.bin, "--version"], 10_000);
+    if (r.notFound) return { ok: false, problem: `k3s is not installed (${this.o.bin} not found)`, fix: K3S_INSTALL_FIX };
+    if (r.code !== 0) return { ok: false, problem: `k3s does not run: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? `exit code ${r.code}`}`, fix: K3S_INSTALL_FIX };
+    return { ok: true };
   }
 
   /** running says whether the k3s agent process is up now. */

@@ -191,6 +191,10 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
         `--root-ca-file=${pki.ca.certPath}`,
         `--service-account-private-key-file=${pki.serviceAccount.privateKeyPath}`,
         `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        // KWOK renews its fake nodes' leases from one process; on two busy cores a renewal can be late by
+        // more than the default 40 s, and the node controller would then mark the nodes' pods not ready
+        // under a test that is about something else. Tests that want a node gone delete it.
+        "--node-monitor-grace-period=5m",
       ],
     });
     processes.push(controllerManager);
