@@ -11,6 +11,7 @@ import { sqlNonceStore } from "./devices/nonce-store.ts";
 import { DevicesService, type ClaimsPort, type RegionsPort } from "./devices/service.ts";
 import { SqlDevicesRepo } from "./devices/sql-devices-repo.ts";
 import { MembershipService } from "./membership/service.ts";
+import { SqlJoinTokensRepo } from "./membership/join-tokens.ts";
 import { deviceLabels, watchDeviceNodes, wireRegion, type WiredRegion } from "./region-wiring.ts";
 import { RegistryUsageError, REGISTRY_HELP, parseRegistryFlags, type RegistryFlags } from "./flags.ts";
 import { adminRoutes } from "./http/admin-routes.ts";
@@ -121,7 +122,7 @@ export async function startRegistry(flags: RegistryFlags, log: Log): Promise<Run
     const w = wireRegion(region);
     if (w) wired.set(region.id, w);
   }
-  const membership = new MembershipService({ devices, infra: (id) => wired.get(id)?.infra ?? null, labelsFor: (d) => deviceLabels(d, d.regionId ? regions.get(d.regionId) : undefined), log });
+  const membership = new MembershipService({ devices, tokens: new SqlJoinTokensRepo(db), infra: (id) => wired.get(id)?.infra ?? null, labelsFor: (d) => deviceLabels(d, d.regionId ? regions.get(d.regionId) : undefined), log });
   const nodeWatches = [...wired.values()].map((w) => watchDeviceNodes(w, (node) => membership.nodeRegistered(node), log));
 
   const downloads = new Downloads(flags.downloads, installScript, flags.publicUrl);

@@ -5,6 +5,7 @@ import { DevicesService, type PlacementOutcome, type RegionsPort } from "../devi
 import { SqlDevicesRepo } from "../devices/sql-devices-repo.ts";
 import { checkInBody, testDeviceKey } from "../devices/testing.ts";
 import { PublicError } from "../public-error.ts";
+import { SqlJoinTokensRepo } from "./join-tokens.ts";
 import type { ClusterPort, RegionInfra, TailnetPort } from "./region-infra.ts";
 import { MembershipService } from "./service.ts";
 
@@ -67,6 +68,7 @@ const oneRegion: RegionsPort = {
 describeEachEngine("membership", (db) => {
   const setup = async (opts: { infra?: boolean } = {}) => {
     await db().run("DELETE FROM devices");
+    await db().run("DELETE FROM join_tokens");
     const devices = new DevicesService({
       db: db(),
       repo: new SqlDevicesRepo(db()),
@@ -77,10 +79,12 @@ describeEachEngine("membership", (db) => {
     });
     await devices.load();
     const region = fakeRegion();
-    const membership = new MembershipService({ devices, infra: (id) => (opts.infra !== false && id === "r1" ? region.infra : null), labelsFor: (d) => ({ "akash-home.io/device-id": d.id }) });
+    const options = { devices, tokens: new SqlJoinTokensRepo(db()), infra: (id: string) => (opts.infra !== false && id === "r1" ? region.infra : null), labelsFor: (d: { id: string }) => ({ "akash-home.io/device-id": d.id }) };
+    const membership = new MembershipService(options);
     const key = testDeviceKey();
     await devices.checkIn({ deviceId: key.id, publicKey: key.publicKey }, checkInBody({ claimCode: "CODE-0001" }), { country: "US" });
-    return { devices, membership, region, id: key.id };
+    // restarted is the same registry after a restart: nothing but the store carries over.
+    return { devices, membership, region, id: key.id, restarted: () => new MembershipService(options) };
   };
 
   test("a placed device gets fresh single-use credentials and is joining; asking again revokes the earlier token", async () => {
@@ -102,6 +106,16 @@ describeEachEngine("membership", (db) => {
     await membership.nodeRegistered(id);
     const tokenId = creds.cluster.token.split("::")[1]!.split(".")[0];
     expect(region.calls).toEqual(expect.arrayContaining([`revokeToken ${tokenId}`, `label ${id}`, `cordon ${id}`]));
+  });
+
+  test("a registry restarted between issuing and the node registering still revokes the token, once", async () => {
+    const { membership, region, id, restarted } = await setup();
+    const creds = await membership.issue(id);
+    const tokenId = creds.cluster.token.split("::")[1]!.split(".")[0];
+    const after = restarted();
+    await after.nodeRegistered(id);
+    await after.nodeRegistered(id);
+    expect(region.calls.filter((c) => c === `revokeToken ${tokenId}`)).toHaveLength(1);
   });
 
   test("leaving drains, deletes the node and the tailnet node, and removes the device; leaving again is harmless", async () => {
@@ -133,7 +147,8 @@ describe("membership errors", () => {
       throw new Error("connect ECONNREFUSED");
     };
     const devices = { device: async () => ({ id: "ah-x", state: "assigned", regionId: "r1" }), startJoin: async () => {} } as unknown as DevicesService;
-    const membership = new MembershipService({ devices, infra: () => failing.infra, labelsFor: () => ({}) });
+    const tokens = { get: async () => null, put: async () => {}, delete: async () => {} };
+    const membership = new MembershipService({ devices, tokens, infra: () => failing.infra, labelsFor: () => ({}) });
     const err = (await membership.issue("ah-x").catch((e: unknown) => e)) as PublicError;
     expect(err).toMatchObject({ status: 503, code: "region_unavailable" });
     expect(err.message).toContain("Headscale");

@@ -2,6 +2,7 @@ import type { DeviceView, JoinCredentials, LeaveResult } from "../../protocol/in
 import type { DeviceRecord } from "../devices/repo.ts";
 import type { DevicesService } from "../devices/service.ts";
 import { PublicError } from "../public-error.ts";
+import type { JoinTokensRepo } from "./join-tokens.ts";
 import type { RegionInfra } from "./region-infra.ts";
 
 /** Join credentials live long enough for a slow home connection to bring up the tailnet and the agent. */
@@ -13,35 +14,27 @@ const CAN_JOIN = new Set(["assigned", "joining", "online", "offline", "paused"])
 
 export interface MembershipOptions {
   devices: DevicesService;
+  /** Tokens issued and not yet seen used, kept across restarts. */
+  tokens: JoinTokensRepo;
   infra: (regionId: string) => RegionInfra | null;
   /** The labels every device Node carries (identity, owner, region, capabilities). */
   labelsFor: (device: DeviceRecord) => Record<string, string>;
   log?: (event: string, fields?: Record<string, unknown>) => void;
 }
 
-/** Issued is what the registry remembers of credentials it handed out, to revoke them once used. */
-interface Issued {
-  tokenId: string;
-  regionId: string;
-}
-
 export class MembershipService {
-  /** Bootstrap tokens not yet seen used, by device. A token also expires by itself within minutes. */
-  private readonly outstanding = new Map<string, Issued>();
-
   constructor(private readonly o: MembershipOptions) {}
 
   /** issue hands a placed device its single-use, expiring credentials, replacing any it was given before. */
   async issue(deviceId: string): Promise<JoinCredentials> {
     const d = await this.placedDevice(deviceId);
     const infra = this.infraOf(d);
-    const earlier = this.outstanding.get(d.id);
-    if (earlier) await this.revoke(d.id, earlier);
+    await this.revokeOutstanding(d.id);
     const [authKey, token] = await Promise.all([
       this.call("Headscale", () => infra.tailnet.mintAuthKey({ deviceId: d.id, ttlMs: JOIN_CREDENTIAL_TTL_MS })),
       this.call("cluster", () => infra.cluster.mintBootstrapToken({ deviceId: d.id, ttlMs: JOIN_CREDENTIAL_TTL_MS })),
     ]);
-    this.outstanding.set(d.id, { tokenId: token.tokenId, regionId: infra.regionId });
+    await this.o.tokens.put({ deviceId: d.id, regionId: infra.regionId, tokenId: token.tokenId, expiresAt: Date.parse(token.expiresAt) });
     await this.o.devices.startJoin(d.id);
     // Never the secrets themselves: only which ones, and until when.
     this.log("join credentials issued", { device: d.id, region: infra.regionId, tokenId: token.tokenId, authKeyId: authKey.keyId, expiresAt: token.expiresAt });
@@ -59,8 +52,7 @@ export class MembershipService {
    * itself), and a paused device stays cordoned.
    */
   async nodeRegistered(nodeName: string): Promise<void> {
-    const issued = this.outstanding.get(nodeName);
-    if (issued) await this.revoke(nodeName, issued);
+    await this.revokeOutstanding(nodeName);
     const d = await this.o.devices.device(nodeName);
     if (!d || !d.regionId) return;
     const infra = this.o.infra(d.regionId);
@@ -105,8 +97,7 @@ export class MembershipService {
       remaining = drained.remaining.map((r) => r.pod);
       nodeDeleted = (await this.call("cluster", () => infra.cluster.deleteNode(d.id))).nodeDeleted;
       tailnetNodeDeleted = await this.call("Headscale", () => infra.tailnet.removeNode(d.id));
-      const issued = this.outstanding.get(d.id);
-      if (issued) await this.revoke(d.id, issued);
+      await this.revokeOutstanding(d.id);
     }
     const device = await this.o.devices.remove(d.id, reason);
     this.log("device left", { device: d.id, region: d.regionId, evicted, remaining: remaining.length, nodeDeleted, tailnetNodeDeleted });
@@ -129,10 +120,14 @@ export class MembershipService {
     return infra;
   }
 
-  private async revoke(deviceId: string, issued: Issued): Promise<void> {
+  /** revokeOutstanding revokes the device's unused bootstrap token, if it has one, and forgets it. */
+  private async revokeOutstanding(deviceId: string): Promise<void> {
+    const issued = await this.o.tokens.get(deviceId);
+    if (!issued) return;
+    await this.o.tokens.delete(deviceId);
     const infra = this.o.infra(issued.regionId);
-    this.outstanding.delete(deviceId);
-    if (!infra) return;
+    // An expired token is gone from the cluster already (its cleaner deletes it).
+    if (!infra || issued.expiresAt <= Date.now()) return;
     await infra.cluster.revokeBootstrapToken(issued.tokenId).catch((err: unknown) => {
       // It expires by itself within minutes; say so rather than fail the caller.
       this.log("bootstrap token not revoked", { device: deviceId, tokenId: issued.tokenId, error: (err as Error)?.message });

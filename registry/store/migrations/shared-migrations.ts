@@ -18,5 +18,17 @@ CREATE UNIQUE INDEX operator_offers_one_open ON operator_offers (region_id, owne
 CREATE INDEX claim_codes_open ON claim_codes (owner, used_at);
 `,
     },
+    {
+      version: 3,
+      name: "join tokens issued and not yet used, so a restarted registry still revokes them",
+      sql: `
+CREATE TABLE join_tokens (
+  device_id TEXT PRIMARY KEY,
+  region_id TEXT NOT NULL,
+  token_id TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+`,
+    },
   ];
 }
