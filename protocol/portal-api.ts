@@ -108,6 +108,13 @@ export type ResourceSample = v.InferOutput<typeof ResourceSample>;
 export const Workload = v.object({ namespace: v.string(), name: v.string(), leaseOwner: v.nullable(v.string()), since: v.nullable(v.string()), gpus: v.number() });
 export type Workload = v.InferOutput<typeof Workload>;
 
+/**
+ * WorkloadsSource says where a device page's workloads come from: its region's cluster, read now, or why
+ * not (the region has no connected cluster, the device is in no cluster, the cluster did not answer).
+ */
+export const WorkloadsSource = v.picklist(["cluster", "no_cluster", "not_in_cluster", "unreachable"]);
+export type WorkloadsSource = v.InferOutput<typeof WorkloadsSource>;
+
 /** DeviceEvent is one state change of a device, with its reason. */
 export const DeviceEventView = v.object({ at: v.string(), from: v.nullable(DeviceState), to: DeviceState, reason: v.string() });
 export type DeviceEventView = v.InferOutput<typeof DeviceEventView>;
@@ -133,8 +140,9 @@ export const DeviceDetail = v.object({
   /** Finer uptime than the list's, e.g. 30 days in 4-hour buckets. */
   uptime: UptimeStrip,
   downtime: v.array(DowntimePeriod),
-  /** null: the registry has no view of the cluster for this region yet. */
+  /** The pods on the device's node; null unless workloadsSource is "cluster". */
   workloads: v.nullable(v.array(Workload)),
+  workloadsSource: WorkloadsSource,
   latest: v.nullable(ResourceSample),
   /** Up to a day of samples, oldest first, for the charts. */
   recent: v.array(ResourceSample),
@@ -256,6 +264,8 @@ export const PORTAL_PAGES = {
   devicesTable: "/portal/devices",
   device: "/portal/devices/:id",
   deviceAction: "/portal/devices/:id/:action",
+  /** Pause or resume many of the owner's devices at once (form: action, device repeated). */
+  devicesBulk: "/portal/bulk-action",
   addDevice: "/portal/add-device",
   claimCodes: "/portal/claim-codes",
   claimStatus: "/portal/claim-codes/:code",

@@ -12,6 +12,8 @@ import { DevicesService, type ClaimsPort, type RegionsPort } from "./devices/ser
 import { SqlDevicesRepo } from "./devices/sql-devices-repo.ts";
 import { MembershipService } from "./membership/service.ts";
 import { SqlJoinTokensRepo } from "./membership/join-tokens.ts";
+import { buildPortal } from "./portal-root.ts";
+import { buildRewards } from "./rewards-root.ts";
 import { deviceLabels, watchDeviceNodes, wireRegion, type WiredRegion } from "./region-wiring.ts";
 import { RegistryUsageError, REGISTRY_HELP, parseRegistryFlags, type RegistryFlags } from "./flags.ts";
 import { adminRoutes } from "./http/admin-routes.ts";
@@ -123,21 +125,42 @@ export async function startRegistry(flags: RegistryFlags, log: Log): Promise<Run
     if (w) wired.set(region.id, w);
   }
   const membership = new MembershipService({ devices, tokens: new SqlJoinTokensRepo(db), infra: (id) => wired.get(id)?.infra ?? null, labelsFor: (d) => deviceLabels(d, d.regionId ? regions.get(d.regionId) : undefined), log });
-  const nodeWatches = [...wired.values()].map((w) => watchDeviceNodes(w, (node) => membership.nodeRegistered(node), log));
+  const rewards = await buildRewards({ db, config: config.rewards, accounts, devices, log });
+  const nodeWatches = [...wired.values()].map((w) => watchDeviceNodes(w, (node) => membership.nodeRegistered(node), log, (s) => rewards.clusterReport(s)));
 
   const downloads = new Downloads(flags.downloads, installScript, flags.publicUrl);
   const metrics = new HttpMetrics();
+  const portal = buildPortal({
+    db,
+    regions,
+    devices,
+    accounts,
+    telemetry,
+    wired,
+    membership,
+    publicUrl: flags.publicUrl,
+    version: BUILD.version,
+    ipRate: flags.ipRate,
+    metrics,
+    clientIp: (req) => clientIp(req, flags.trustProxy, server),
+    ownerSession: (token) => accounts.sessionFromToken(token),
+    earnings: rewards.service,
+    log,
+  });
   const routes = [
     ...regionRoutes({ regions, placedCounts: () => devices.placedCounts() }),
     ...deviceRoutes({ devices, membership, telemetry, countryOfIp, heartbeatIntervalS: flags.heartbeatIntervalS }),
     ...ownerRoutes({ accounts, devices, secureCookies: flags.publicUrl.startsWith("https:") }),
     ...adminRoutes({ accounts, devices, regions }),
+    ...portal.routes,
+    ...rewards.routes,
   ];
   const openapi = JSON.stringify(openApiDocument(routes, BUILD.version));
   const server = startHttpServer(
     flags.listen,
     routes,
     {
+      ...portal.pages,
       [REGISTRY_API.health]: () => jsonResponse(200, { ok: true, version: BUILD.version, store: store.engine }),
       [REGISTRY_API.openapi]: () => new Response(openapi, { headers: { "content-type": "application/json; charset=utf-8", "cache-control": "public, max-age=60" } }),
       [REGISTRY_API.installScript]: () => downloads.script(),
@@ -192,6 +215,7 @@ export async function startRegistry(flags: RegistryFlags, log: Log): Promise<Run
     telemetry,
     async stop() {
       for (const t of timers) clearInterval(t);
+      rewards.stop();
       sweeper.stop();
       await Promise.all(nodeWatches.map((w) => w.stop()));
       await server.stop();

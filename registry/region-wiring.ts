@@ -1,12 +1,13 @@
 // registry/region-wiring.ts: part of the composition root. For each region whose cluster is connected
 // (kubeconfig, Headscale and a `join` section in the config) it builds the Kubernetes and Headscale adapters,
 // fits them to the membership ports, and watches the region's device Nodes so a Node that registers has its
-// join token revoked and the registry's labels put on. Only registry/main.ts calls it.
+// join token revoked and the registry's labels put on (and, for rewards, every Node's readiness and pods).
+// Only registry/main.ts calls it.
 import type { Gpu, Hardware, ShareSettings } from "../protocol/index.ts";
 import { KubeClusterAdmin } from "./clusters/kube-cluster-admin.ts";
 import { loadKubeConfig } from "./clusters/kube-transport.ts";
-import { deviceNodeLabels, EDGE_SELECTOR } from "./clusters/node-labels.ts";
-import type { ClusterWatch } from "./clusters/cluster-admin.ts";
+import { deviceNodeLabels, EDGE_LABEL, EDGE_SELECTOR } from "./clusters/node-labels.ts";
+import type { ClusterWatch, NodeSnapshot } from "./clusters/cluster-admin.ts";
 import type { RegionConfig } from "./config/registry-config.ts";
 import type { DeviceRecord } from "./devices/repo.ts";
 import type { RegionInfra } from "./membership/region-infra.ts";
@@ -50,8 +51,11 @@ export function deviceLabels(d: DeviceRecord, region: RegionConfig | undefined):
 /**
  * watchDeviceNodes tells onRegistered once per appearance of a device Node. The first list may fail while
  * the cluster is unreachable; it is retried with backoff and never holds up the registry's start.
+ * onSnapshot, when given, hears every Node's whole state (Ready, cordon, pods with their requests) on each
+ * change: rewards need every Node, not only devices', since a lease's pods on the provider's own nodes
+ * take their share of its revenue away from the devices.
  */
-export function watchDeviceNodes(wired: WiredRegion, onRegistered: (nodeName: string) => Promise<void>, log: Log): { stop(): Promise<void> } {
+export function watchDeviceNodes(wired: WiredRegion, onRegistered: (nodeName: string) => Promise<void>, log: Log, onSnapshot?: (s: NodeSnapshot) => void): { stop(): Promise<void> } {
   let watch: ClusterWatch | null = null;
   let stopped = false;
   const seen = new Set<string>();
@@ -61,6 +65,8 @@ export function watchDeviceNodes(wired: WiredRegion, onRegistered: (nodeName: st
       watch = await wired.cluster.watch(
         {
           onNode: (s) => {
+            onSnapshot?.(s);
+            if (s.labels[EDGE_LABEL] !== "true") return;
             if (!s.exists) {
               seen.delete(s.name);
               return;
@@ -71,7 +77,7 @@ export function watchDeviceNodes(wired: WiredRegion, onRegistered: (nodeName: st
           },
           onError: (err) => log("cluster watch interrupted", { region: wired.infra.regionId, error: err.message }),
         },
-        { nodeSelector: EDGE_SELECTOR },
+        onSnapshot ? {} : { nodeSelector: EDGE_SELECTOR },
       );
       if (stopped) await watch.stop();
     } catch (err) {

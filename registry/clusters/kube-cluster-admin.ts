@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { ApiException, CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
-import type { BootstrapToken, ClusterAdmin, ClusterWatch, ClusterWatchHandlers, ClusterWatchOptions, DrainResult, ServiceHealth } from "./cluster-admin.ts";
+import type { BootstrapToken, ClusterAdmin, ClusterWatch, ClusterWatchHandlers, ClusterWatchOptions, DrainResult, PodState, ServiceHealth } from "./cluster-admin.ts";
 import { startClusterWatch } from "./cluster-watch.ts";
 import { BOOTSTRAP_TOKEN_NAMESPACE, bootstrapTokenSecret, formatK3sToken, newTokenParts, rfc3339, tokenSecretName } from "./k3s-token.ts";
 import { kubeFetch, makeApi } from "./kube-transport.ts";
+import { EDGE_LABEL } from "./node-labels.ts";
+import { podState } from "./pod-state.ts";
 
 // ClusterAdmin over the Kubernetes API with the registry's own ServiceAccount (the RBAC `akash-home registry
 // region manifest` prints is exactly what this file calls). Every API failure becomes a ClusterError that
@@ -141,6 +143,24 @@ export class KubeClusterAdmin implements ClusterAdmin {
       "delete secrets in kube-system",
     );
     return { nodeDeleted, passwordDeleted };
+  }
+
+  /** podsOnNode lists the pods bound to a Node as the cluster reports them; none for a Node that does not exist. */
+  async podsOnNode(name: string): Promise<PodState[]> {
+    return (await this.podsOn(name)).flatMap((pod) => podState(pod) ?? []);
+  }
+
+  /**
+   * machineNodes reports the Nodes that are not home devices (the region's control and ingress machines),
+   * each with whether it is Ready: the admin portal checks that the ingress machines are in the cluster.
+   */
+  async machineNodes(): Promise<{ name: string; ready: boolean }[]> {
+    try {
+      const { items } = await this.core.listNode({ labelSelector: `!${EDGE_LABEL}` });
+      return items.map((n) => ({ name: n.metadata?.name ?? "", ready: n.status?.conditions?.find((c) => c.type === "Ready")?.status === "True" }));
+    } catch (err) {
+      throw this.failure(err, "list the region's Nodes", "list nodes");
+    }
   }
 
   async health(): Promise<ServiceHealth> {

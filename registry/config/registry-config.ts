@@ -123,6 +123,8 @@ function regionSchema(registryUrl: string | undefined) {
     status: v.optional(v.picklist(["active", "planned"], "must be active or planned"), "active"),
     firstUserBootstraps: v.optional(flag, false),
     requirements: v.optional(Requirements),
+    /** The Akash provider address whose cluster this region is: the deploy console asks about it. */
+    providerAddress: v.optional(akashAddress),
   });
 }
 

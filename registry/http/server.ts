@@ -10,12 +10,18 @@ export interface ListenOptions {
 }
 
 /** extraRoutes are plain responders (downloads, metrics) that need no JSON handling. */
-export type PlainRoutes = Record<string, (req: Request & { params?: Record<string, string> }) => Response | Promise<Response>>;
+export type PlainHandler = (req: Request & { params?: Record<string, string> }) => Response | Promise<Response>;
+/** A plain route is a GET handler, or handlers by method (the portal's HTML pages and their forms). */
+export type PlainRoutes = Record<string, PlainHandler | { GET?: PlainHandler; POST?: PlainHandler }>;
 
 export function startHttpServer(listen: ListenOptions, routes: readonly RouteDef[], plain: PlainRoutes, deps: DispatchDeps) {
   const table: Record<string, Record<string, (req: Request & { params?: Record<string, string> }) => Promise<Response> | Response>> = {};
   for (const r of routes) (table[r.path] ??= {})[r.method] = dispatch(r, deps);
-  for (const [path, handler] of Object.entries(plain)) (table[path] ??= {}).GET = async (req) => closeIfUnread(req, await handler(req));
+  for (const [path, handlers] of Object.entries(plain)) {
+    for (const [method, handler] of Object.entries(typeof handlers === "function" ? { GET: handlers } : handlers)) {
+      if (handler) (table[path] ??= {})[method] = async (req) => closeIfUnread(req, await handler(req));
+    }
+  }
   // Paths with :params match here too, so a wrong method on /x/:id/approve is a 405 that names the right one.
   const templates = Object.keys(table)
     .filter((p) => p.includes("/:"))

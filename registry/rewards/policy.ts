@@ -73,7 +73,7 @@ export function explainPolicy(p: RewardPolicy): string[] {
     `The availability pool is divided among available, verified devices in proportion to verified capacity points (at most ${p.maxPointsPerDevice} per device) × seconds available${p.minUptimeBps > 0 ? `; a device available less than ${percent(p.minUptimeBps)} of the epoch gets none` : ""}.`,
     "Available means heartbeating to the registry (not paused) and Ready and schedulable in the cluster at the same time; a device that was offline gets no availability share.",
     `Verified means not banned${p.requireBenchmark ? ", with a benchmark on record" : ""}${p.minCpuMultiCoreScore > 0 ? ` scoring at least ${p.minCpuMultiCoreScore} on the multi-core test` : ""}, counting only hardware the benchmark saw and the owner shares; a device that failed verification gets no availability share.`,
-    "Amounts are kept to 10^-18 of a micro-unit. At the end of an epoch each device's whole micro-units are credited to its owner and the remainder stays with the device for the next epoch; what is left of a division (less than 10^-18 of a micro-unit per share) carries over to the next epoch's availability pool.",
+    "Shares are computed to 10^-18 of a micro-unit, rounding down. Each share's fee and net are whole micro-units, credited to the device's owner; what rounding leaves (under two micro-units per share) carries over to the next epoch's availability pool.",
     `An owner is paid in the lease's denomination once the balance reaches the minimum payout (${minimums}); a smaller balance waits for the next payout.`,
   ];
 }

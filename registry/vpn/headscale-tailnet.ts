@@ -121,6 +121,12 @@ export class HeadscaleTailnet implements TailnetAdmin {
     return removed;
   }
 
+  /** listNodes is every node on the tailnet, the region's own machines included (the admin portal counts the ingress ones by tag). */
+  async listNodes(): Promise<TailnetNode[]> {
+    const { nodes } = await this.api.request<{ nodes?: NodeJson[] }>("list tailnet nodes", "GET", "/api/v1/node");
+    return (nodes ?? []).map(toNode);
+  }
+
   async health(): Promise<ServiceHealth> {
     const started = performance.now();
     try {
@@ -144,10 +150,8 @@ export class HeadscaleTailnet implements TailnetAdmin {
 
   /** nodesOf lists the device's nodes, the one to trust first: online, then the most recently seen. */
   private async nodesOf(deviceId: string): Promise<TailnetNode[]> {
-    const { nodes } = await this.api.request<{ nodes?: NodeJson[] }>("list tailnet nodes", "GET", "/api/v1/node");
-    return (nodes ?? [])
+    return (await this.listNodes())
       .filter((n) => n.givenName === deviceId || n.name === deviceId)
-      .map(toNode)
       .sort((a, b) => Number(b.online) - Number(a.online) || (b.lastSeen ?? "").localeCompare(a.lastSeen ?? ""));
   }
 }

@@ -7,7 +7,9 @@ import * as v from "valibot";
 import { ErrorEnvelope, HealthReport, REGISTRY_API, type AuditLog, type DeviceView, type TelemetryAck } from "../../protocol/index.ts";
 import { adminRoutes } from "../../registry/http/admin-routes.ts";
 import { deviceRoutes } from "../../registry/http/device-routes.ts";
+import { earningsRoutes } from "../../registry/http/earnings-routes.ts";
 import { ownerRoutes } from "../../registry/http/owner-routes.ts";
+import { portalRoutes } from "../../registry/http/portal-routes.ts";
 import { regionRoutes } from "../../registry/http/region-routes.ts";
 import type { RouteDef } from "../../registry/http/route.ts";
 import { newOwnerWallet, signInOwner, type TestOwner } from "../support/owner-wallet.ts";
@@ -15,7 +17,7 @@ import { oneRegionYaml, startRegistryProcess, type RegistryProcess } from "../su
 import { checkIn, heartbeat, newDevice, sessionFetch } from "./support/device-requests.ts";
 
 // The route lists the server is built from; their handlers never run here, so their dependencies can be empty.
-const ROUTES: RouteDef[] = [...regionRoutes({} as never), ...deviceRoutes({} as never), ...ownerRoutes({} as never), ...adminRoutes({} as never)];
+const ROUTES: RouteDef[] = [...regionRoutes({} as never), ...deviceRoutes({} as never), ...ownerRoutes({} as never), ...adminRoutes({} as never), ...portalRoutes({} as never), ...earningsRoutes({} as never)];
 
 let registry: RegistryProcess;
 let operator: TestOwner;

@@ -66,7 +66,8 @@ export interface Tailscaled {
 export async function startTailscaled(options: TailscaledOptions): Promise<Tailscaled> {
   const [tailscaledBin, tailscaleBin] = await Promise.all([tool("tailscaled"), tool("tailscale")]);
   const tun = options.tun ?? (options.netns ? "tailscale0" : "userspace-networking");
-  if (tun.length > 15) throw new Error(`interface name ${tun} is longer than 15 characters`);
+  // "userspace-networking" is tailscaled's mode word, not an interface name.
+  if (tun !== "userspace-networking" && tun.length > 15) throw new Error(`interface name ${tun} is longer than 15 characters`);
   const dir = makeWorkDir(`tailscaled-${options.name}`);
   const socketPath = join(dir, "tailscaled.sock");
   const env = { ...TAILSCALED_TEST_ENV, ...options.env };

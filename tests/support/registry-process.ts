@@ -32,8 +32,17 @@ export interface RegistryProcessOptions {
   listenHost?: string;
 }
 
-/** oneRegionYaml is a config with one open, active region whose probe is the registry itself. */
-export function oneRegionYaml(opts: { capacity?: number; admission?: "open" | "approval"; admins?: string[] } = {}): string {
+/** RegionCluster connects the region to a cluster: its kubeconfig, its Headscale, and the server devices join. */
+export interface RegionCluster {
+  kubeconfig: string;
+  headscaleUrl: string;
+  apiKeyFile: string;
+  joinServer: string;
+}
+
+/** oneRegionYaml is a config with one open, active region whose probe is the registry itself; not connected to a cluster unless one is given. */
+export function oneRegionYaml(opts: { capacity?: number; admission?: "open" | "approval"; admins?: string[]; cluster?: RegionCluster } = {}): string {
+  const c = opts.cluster;
   return `admins: [${(opts.admins ?? []).join(", ")}]
 waitlist:
   defaultThreshold: 2
@@ -45,9 +54,9 @@ regions:
     latitude: 45.5
     longitude: -122.6
     probeUrl: \${REGISTRY_URL}/healthz
-    kubeconfig: /dev/null
-    headscale: { url: "http://127.0.0.1:9", apiKeyFile: /dev/null }
-    capacity: ${opts.capacity ?? 250}
+    kubeconfig: ${c?.kubeconfig ?? "/dev/null"}
+    headscale: { url: "${c?.headscaleUrl ?? "http://127.0.0.1:9"}", apiKeyFile: ${c?.apiKeyFile ?? "/dev/null"} }
+${c ? `    join: { server: "${c.joinServer}" }\n` : ""}    capacity: ${opts.capacity ?? 250}
     admission: ${opts.admission ?? "open"}
 `;
 }

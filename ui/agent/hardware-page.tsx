@@ -1,5 +1,5 @@
-import type { Check, CheckStatus, DoctorReport } from "../../protocol/index.ts";
-import { Alert, formatWhen, ProblemAlert, selfPolling, StatusBadge, type Problem } from "../kit/index.ts";
+import type { Check, DoctorReport } from "../../protocol/index.ts";
+import { Alert, CheckList, formatWhen, ProblemAlert, selfPolling, type Problem } from "../kit/index.ts";
 import { HardwareSummary } from "./hardware-summary.tsx";
 import type { PageContext } from "./page-context.ts";
 import { WizardPage, Working } from "./wizard-page.tsx";
@@ -29,8 +29,6 @@ export function HardwarePage(p: DoctorPanelProps & { ctx: PageContext }): JSX.El
   );
 }
 
-const ORDER: Record<CheckStatus, number> = { fail: 0, warn: 1, pass: 2 };
-
 /** DoctorPanel is #doctor-panel: it polls itself while the checks run and shows the report after. */
 export function DoctorPanel({ report, running, runError, problem }: DoctorPanelProps): JSX.Element {
   if (running) {
@@ -55,8 +53,6 @@ export function DoctorPanel({ report, running, runError, problem }: DoctorPanelP
   }
   const blocking = report.checks.filter((c) => c.status === "fail" && c.blocking);
   const warnings = report.checks.filter((c) => c.status === "warn" || (c.status === "fail" && !c.blocking));
-  const needsAttention = [...report.checks].filter((c) => c.status !== "pass").sort((a, b) => ORDER[a.status] - ORDER[b.status]);
-  const passed = report.checks.filter((c) => c.status === "pass");
   return (
     <section id="doctor-panel">
       {runError ? <ProblemAlert title="The last run of the checks failed" problem={{ message: runError, fix: "the results below are from the run before; try again" }} /> : ""}
@@ -67,27 +63,7 @@ export function DoctorPanel({ report, running, runError, problem }: DoctorPanelP
           <h2 id="checks-title">Checks</h2>
           <p class="muted small" safe>{`Checked ${formatWhen(report.at)}`}</p>
         </div>
-        {needsAttention.length ? (
-          <ul class="checks">
-            {needsAttention.map((c) => (
-              <CheckItem check={c} />
-            ))}
-          </ul>
-        ) : (
-          ""
-        )}
-        {passed.length ? (
-          <details class="passed-checks" open={needsAttention.length === 0}>
-            <summary safe>{`${passed.length} ${passed.length === 1 ? "check" : "checks"} passed`}</summary>
-            <ul class="checks">
-              {passed.map((c) => (
-                <CheckItem check={c} />
-              ))}
-            </ul>
-          </details>
-        ) : (
-          ""
-        )}
+        <CheckList checks={report.checks} blockingNote="Required to join" />
       </section>
       {problem ? <ProblemAlert problem={problem} /> : ""}
       <div class="actions">
@@ -125,27 +101,6 @@ function ReadinessAlert({ blocking, warnings }: { blocking: Check[]; warnings: C
     );
   }
   return <Alert tone="success" title="This computer is ready to join" />;
-}
-
-function CheckItem({ check }: { check: Check }): JSX.Element {
-  return (
-    <li class={`check check-${check.status}`}>
-      <StatusBadge status={check.status} />
-      <div class="check-body">
-        <h3 safe>{check.title}</h3>
-        <p safe>{check.message}</p>
-        {check.fix && check.status !== "pass" ? (
-          <p class="fix">
-            <strong>How to fix: </strong>
-            <span safe>{check.fix}</span>
-          </p>
-        ) : (
-          ""
-        )}
-        {check.status === "fail" && check.blocking ? <p class="tag">Required to join</p> : ""}
-      </div>
-    </li>
-  );
 }
 
 function RunChecksForm({ primary = false }: { primary?: boolean }): JSX.Element {

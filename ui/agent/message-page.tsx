@@ -1,4 +1,4 @@
-import { Layout, sentence, type AssetUrls } from "../kit/index.ts";
+import { Layout, MessageAlert, MessageCard, type AssetUrls } from "../kit/index.ts";
 
 export interface MessagePageProps {
   assets: AssetUrls;
@@ -14,33 +14,12 @@ export interface MessagePageProps {
 export function MessagePage(p: MessagePageProps): JSX.Element {
   return (
     <Layout title={p.title} assets={p.assets} signedIn={p.signedIn}>
-      <section class="card message">
-        <h1 safe>{p.title}</h1>
-        <p safe>{sentence(p.message)}</p>
-        {p.next ? <p safe>{sentence(p.next)}</p> : ""}
-        {p.link ? (
-          <p>
-            <a class="button primary" href={p.link.href} safe>
-              {p.link.label}
-            </a>
-          </p>
-        ) : (
-          ""
-        )}
-      </section>
+      <MessageCard title={p.title} message={p.message} fix={p.next} link={p.link} />
     </Layout>
   );
 }
 
 /** MessageFragment is the same message for an htmx request, small enough to replace a partial. */
 export function MessageFragment(p: Pick<MessagePageProps, "title" | "message" | "next">): JSX.Element {
-  return (
-    <div class="alert alert-error" role="alert">
-      <p class="alert-title" safe>
-        {p.title}
-      </p>
-      <p safe>{sentence(p.message)}</p>
-      {p.next ? <p safe>{sentence(p.next)}</p> : ""}
-    </div>
-  );
+  return <MessageAlert title={p.title} message={p.message} fix={p.next} />;
 }

@@ -18,22 +18,57 @@ export interface LayoutProps {
   children?: Children;
 }
 
+/**
+ * DocumentHead is every page's head: charset, viewport, colour scheme, htmx settings, the title, the icon,
+ * the kit's stylesheet and htmx; children add what one family of pages loads besides (after the kit's).
+ */
+export function DocumentHead({ title, assets, children }: { title: string; assets: AssetUrls; children?: Children }): JSX.Element {
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="color-scheme" content="light dark" />
+      <meta name="referrer" content="same-origin" />
+      <meta name="htmx-config" content={htmxConfigJson} />
+      <title safe>{`${title} · Akash at Home`}</title>
+      <link rel="icon" type="image/svg+xml" href={assets.icon} />
+      <link rel="stylesheet" href={assets.css} />
+      <script src={assets.htmx} defer></script>
+      {children ?? ""}
+    </head>
+  );
+}
+
+/**
+ * SiteHeader is what every page's body opens with: the link that skips to the content, then the header
+ * with the brand linking home; children (navigation, the account) follow the brand.
+ */
+export function SiteHeader({ home, icon, wide, children }: { home: string; icon: string; wide?: boolean; children?: Children }): JSX.Element {
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="site-header">
+        <div class={wide ? "wrap wrap-wide site-header-inner" : "wrap site-header-inner"}>
+          <a class="brand" href={home}>
+            <img src={icon} alt="" width="28" height="28" />
+            <span>Akash at Home</span>
+          </a>
+          {children ?? ""}
+        </div>
+      </header>
+    </>
+  );
+}
+
 /** Layout is the whole HTML document around a page: head, header, main and footer. */
 export function Layout(props: LayoutProps): JSX.Element {
   return (
     "<!doctype html>" +
     (
       <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="color-scheme" content="light dark" />
-          <meta name="referrer" content="same-origin" />
-          <meta name="htmx-config" content={htmxConfigJson} />
-          <title safe>{`${props.title} · Akash at Home`}</title>
-          <link rel="icon" type="image/svg+xml" href={props.assets.icon} />
-          <link rel="stylesheet" href={props.assets.css} />
-          <script src={props.assets.htmx} defer></script>
+        <DocumentHead title={props.title} assets={props.assets}>
           {props.refreshSeconds ? (
             <noscript>
               <meta http-equiv="refresh" content={String(props.refreshSeconds)} />
@@ -41,28 +76,19 @@ export function Layout(props: LayoutProps): JSX.Element {
           ) : (
             ""
           )}
-        </head>
+        </DocumentHead>
         <body hx-boost="true">
-          <a class="skip-link" href="#main">
-            Skip to content
-          </a>
-          <header class="site-header">
-            <div class="wrap site-header-inner">
-              <a class="brand" href="/">
-                <img src={props.assets.icon} alt="" width="28" height="28" />
-                <span>Akash at Home</span>
-              </a>
-              {props.signedIn ? (
-                <form method="post" action="/signout" class="signout">
-                  <button type="submit" class="button-link">
-                    Sign out
-                  </button>
-                </form>
-              ) : (
-                ""
-              )}
-            </div>
-          </header>
+          <SiteHeader home="/" icon={props.assets.icon}>
+            {props.signedIn ? (
+              <form method="post" action="/signout" class="signout">
+                <button type="submit" class="button-link">
+                  Sign out
+                </button>
+              </form>
+            ) : (
+              ""
+            )}
+          </SiteHeader>
           <main id="main" class="wrap" tabindex="-1">
             {props.children}
           </main>

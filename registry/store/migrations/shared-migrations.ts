@@ -2,6 +2,7 @@ import type { SqlEngine } from "../sql-driver.ts";
 import { INITIAL_SCHEMA } from "./initial-schema.ts";
 import type { Migration } from "./migration.ts";
 import { renderSchema } from "./render-schema.ts";
+import { REWARDS_SCHEMA } from "./rewards-schema.ts";
 
 /**
  * migrationsFor is the numbered list of an engine's migrations, each rendered from one engine-neutral text.
@@ -30,5 +31,6 @@ CREATE TABLE join_tokens (
 );
 `,
     },
+    { version: 4, name: "rewards: epochs, ledger, payouts, placement and readiness intervals", sql: renderSchema(REWARDS_SCHEMA, engine) },
   ];
 }

@@ -1,0 +1,151 @@
+// The portals against a connected region's real parts: a Kubernetes control plane (etcd, kube-apiserver,
+// scheduler, controller-manager) and Headscale with an ingress machine joined by a real tailscaled. The
+// registry runs as its own process with one region connected (kubeconfig, headscale, join) and one not.
+// What an owner and an operator see: the pods on a device's Node listed on its page, Headscale and ingress
+// health read from the region, a plain "not connected" for the other (configured, but without a join
+// section, so the registry does not act in its cluster), and an owner's remove taking
+// the device out of the cluster through the membership service.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { REGISTRY_API, type DeviceActionOutcome, type DeviceDetail, type RegionOverviewList } from "../../protocol/index.ts";
+import { EDGE_LABEL } from "../../registry/clusters/node-labels.ts";
+import { INGRESS_TAG, regionAclPolicy, renderAclPolicy } from "../../registry/vpn/acl-policy.ts";
+import { HeadscaleTailnet } from "../../registry/vpn/headscale-tailnet.ts";
+import { checkIn, newDevice } from "../api/support/device-requests.ts";
+import { startHeadscale, type Headscale } from "../infra/headscale.ts";
+import { startKubeCluster, type KubeCluster } from "../infra/kube-cluster.ts";
+import { startTailscaled, type Tailscaled } from "../infra/tailscaled.ts";
+import { withLogsOnFailure } from "../infra/work-dir.ts";
+import { newOwnerWallet, signInOwner, type TestOwner } from "../support/owner-wallet.ts";
+import { PLACES, region, registryConfigYaml, UNCONNECTED } from "../support/regions-config.ts";
+import { startRegistryProcess, type RegistryProcess } from "../support/registry-process.ts";
+
+let cluster: KubeCluster;
+let hs: Headscale;
+let ingress: Tailscaled;
+let registry: RegistryProcess;
+let operator: TestOwner;
+let owner: TestOwner;
+let connected: string;
+let unconnected: string;
+
+function regionsYaml(admin: string): string {
+  return registryConfigYaml({
+    admins: [admin],
+    regions: [
+      region("west", "West", PLACES.west, { kubeconfig: cluster.adminKubeconfigPath, headscale: { url: hs.url, apiKeyFile: hs.apiKeyFile }, join: { server: cluster.apiServerUrl } }),
+      region("east", "East", PLACES.east, UNCONNECTED),
+    ],
+  });
+}
+
+/** admin calls the API server as cluster admin: the test's own eyes, not the registry's. */
+async function admin(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<Response> {
+  return cluster.adminFetch(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": contentType } }) });
+}
+
+async function createNode(name: string, labels: Record<string, string>): Promise<void> {
+  const created = await admin("POST", "/api/v1/nodes", { metadata: { name, labels } });
+  if (!created.ok) throw new Error(`create node ${name}: ${created.status} ${await created.text()}`);
+}
+
+/** markReady writes a Ready condition as a kubelet would (no kubelet runs here). */
+async function markReady(name: string): Promise<void> {
+  const now = new Date().toISOString();
+  const patched = await admin("PATCH", `/api/v1/nodes/${name}/status`, { status: { conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "test", lastHeartbeatTime: now, lastTransitionTime: now }] } }, "application/merge-patch+json");
+  if (!patched.ok) throw new Error(`mark ${name} Ready: ${patched.status} ${await patched.text()}`);
+}
+
+/** bindPod puts a pod straight onto a Node, as the scheduler would. */
+async function bindPod(namespace: string, name: string, node: string, gpus: number): Promise<void> {
+  const resources = gpus ? { requests: { "nvidia.com/gpu": String(gpus) }, limits: { "nvidia.com/gpu": String(gpus) } } : { requests: { cpu: "100m" } };
+  const created = await admin("POST", `/api/v1/namespaces/${namespace}/pods`, { metadata: { name }, spec: { nodeName: node, containers: [{ name: "app", image: "registry.invalid/app:1", resources }] } });
+  if (!created.ok) throw new Error(`create pod ${name}: ${created.status} ${await created.text()}`);
+}
+
+beforeAll(
+  () =>
+    withLogsOnFailure(async () => {
+      [cluster, hs] = await Promise.all([startKubeCluster(), startHeadscale({ policyJson: renderAclPolicy(regionAclPolicy()), policyMode: "database" })]);
+      // The region's ingress machine joins the tailnet with a key tagged as ingress, as its operator would.
+      const key = await new HeadscaleTailnet({ url: hs.url, apiKeyFile: hs.apiKeyFile, deviceTags: [INGRESS_TAG] }).mintAuthKey({ deviceId: "ingress-1", ttlMs: 10 * 60_000 });
+      ingress = await startTailscaled({ name: "ingress-1" });
+      await ingress.up({ loginServer: hs.url, authKey: key.key, hostname: "ingress-1" });
+      await createNode("ingress-1", {});
+      await markReady("ingress-1");
+
+      const op = await newOwnerWallet();
+      registry = await startRegistryProcess({ regionsYaml: regionsYaml(op.address), flags: ["--ip-rate", "0", "--device-rate", "0"] });
+      [operator, owner] = await Promise.all([signInOwner(registry.url, op), signInOwner(registry.url)]);
+      const west = newDevice();
+      const east = newDevice();
+      await checkIn(registry.url, west, await owner.claimCode(), { hostname: "lab-pc", rtts: [{ regionId: "west", rttMs: 10, error: null }] });
+      await checkIn(registry.url, east, await owner.claimCode(), { hostname: "den-pc", regionChoice: "east" });
+      connected = west.key.id;
+      unconnected = east.key.id;
+      // The device's Node in the cluster, with a GPU deployment and a small one on it.
+      await createNode(connected, { [EDGE_LABEL]: "true" });
+      await admin("POST", "/api/v1/namespaces", { metadata: { name: "lease-a" } });
+      await bindPod("lease-a", "inference-0", connected, 1);
+      await bindPod("lease-a", "sidecar-0", connected, 0);
+    }),
+  240_000,
+);
+
+afterAll(async () => {
+  await registry?.stop();
+  await ingress?.stop();
+  await Promise.all([hs?.stop(), cluster?.stop()]);
+});
+
+const detailOf = async (id: string) => (await (await owner.call("GET", REGISTRY_API.ownerDevice.replace(":id", id))).json()) as DeviceDetail;
+
+describe("a device page", () => {
+  test("lists what runs on the device's Node as the region's cluster reports it, GPU work first", async () => {
+    const detail = await detailOf(connected);
+    expect(detail.workloadsSource).toBe("cluster");
+    expect(detail.workloads).toEqual([
+      { namespace: "lease-a", name: "inference-0", leaseOwner: null, since: null, gpus: 1 },
+      { namespace: "lease-a", name: "sidecar-0", leaseOwner: null, since: null, gpus: 0 },
+    ]);
+    const html = await (await fetch(`${registry.url}/portal/devices/${connected}`, { headers: { cookie: owner.cookie, accept: "text/html" } })).text();
+    expect(html).toContain("inference-0");
+    expect(html).toContain("As the region's cluster lists them now.");
+  });
+
+  test("says plainly when the device's region has no connected cluster", async () => {
+    const detail = await detailOf(unconnected);
+    expect(detail).toMatchObject({ workloadsSource: "no_cluster", workloads: null });
+    const html = await (await fetch(`${registry.url}/portal/devices/${unconnected}`, { headers: { cookie: owner.cookie, accept: "text/html" } })).text();
+    expect(html).toContain("The registry is not connected to this region");
+  });
+});
+
+describe("the admin portal", () => {
+  test("reads Headscale, the cluster API and the ingress machine from the region, and says the other region is not connected", async () => {
+    await markReady("ingress-1"); // fresh, so the node controller has not yet marked it unknown for want of a kubelet
+    const { regions } = (await (await operator.call("GET", REGISTRY_API.adminRegions)).json()) as RegionOverviewList;
+    const west = regions.find((r) => r.id === "west")!;
+    const east = regions.find((r) => r.id === "east")!;
+    expect(west.headscale).toMatchObject({ status: "ok", detail: "ok: 0 of 0 device nodes online" });
+    expect(west.cluster.status).toBe("ok");
+    expect(west.ingress).toMatchObject({ status: "ok", detail: "ok: 1 ingress machine online on the tailnet and Ready in the cluster" });
+    for (const part of [east.headscale, east.cluster, east.ingress]) expect(part).toMatchObject({ status: "not_configured", detail: "the registry is not connected to this region's cluster" });
+    const html = await (await fetch(`${registry.url}/admin/regions/east`, { headers: { cookie: operator.cookie, accept: "text/html" } })).text();
+    expect(html).toContain("The registry is not connected to this region");
+  });
+});
+
+describe("removing a device", () => {
+  test("in a connected region goes through membership: pods evicted, the Node deleted, the device removed", async () => {
+    const out = (await (await owner.call("POST", REGISTRY_API.ownerDeviceAction.replace(":id", connected).replace(":action", "remove"))).json()) as DeviceActionOutcome;
+    expect(out).toMatchObject({ state: "removed", cluster: { configured: true, evicted: 2, remaining: [], nodeDeleted: true, tailnetNodeDeleted: false } });
+    expect((await admin("GET", `/api/v1/nodes/${connected}`)).status).toBe(404);
+    expect((await detailOf(connected)).device.state).toBe("removed");
+  });
+
+  test("in a region without a connected cluster is the registry's alone, and says so", async () => {
+    const out = (await (await owner.call("POST", REGISTRY_API.ownerDeviceAction.replace(":id", unconnected).replace(":action", "remove"))).json()) as DeviceActionOutcome;
+    expect(out).toMatchObject({ state: "removed", cluster: { configured: false, nodeDeleted: false } });
+    expect(out.message).toContain("not connected to its region's cluster");
+  });
+});
