@@ -16,7 +16,7 @@ import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from "./sql-driver.ts";
 /** PostgreSQL's bind message counts parameters in 16 bits; the `postgres` package stops two short of that. */
 const MAX_PARAMETERS = 65_533;
 
-const OID = { int8: 20, float8: 701, numeric: 1700 } as const;
+const OID = { int8: 20, float8: 701, numeric: 1700, text: 25 } as const;
 
 export interface PostgresDriverOptions {
   /** Connections in the pool; default: the URL's ?max=N, else 10. */
@@ -83,6 +83,21 @@ function toParameter(sql: postgres.Sql, value: SqlValue): postgres.ParameterOrJS
   if (typeof value === "boolean") return sql.typed((value ? 1 : 0) as never, OID.int8) as never;
   if (typeof value === "bigint") return sql.typed(value as never, OID.int8) as never;
   return value as never;
+}
+
+/** Column types by database and table, for insertColumns. */
+const COLUMN_TYPES = new Map<string, Map<string, string>>();
+
+/** hasTextForm says whether a value survives the trip through text and a cast (bytes do not). */
+function hasTextForm(value: SqlValue): boolean {
+  return !(value instanceof Uint8Array);
+}
+
+/** textForm is a value as PostgreSQL reads it back from text; booleans are stored as 0 and 1, as toParameter does. */
+function textForm(value: SqlValue): string | null {
+  if (value === null) return null;
+  if (typeof value === "boolean") return value ? "1" : "0";
+  return String(value);
 }
 
 function assertIdentifier(name: string): string {
@@ -154,9 +169,47 @@ class PostgresExecutor implements SqlExecutor {
   }
 
   async insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[], onConflict: "ignore" | "error"): Promise<number> {
+    if (rows.length > rowsPerStatement(columns) && rows.every((row) => row.every(hasTextForm))) return this.insertColumns(table, columns, rows, onConflict);
     let inserted = 0;
     for (const chunk of chunksOf(columns, rows)) inserted += await this.insertChunk(table, columns, chunk, onConflict, chunk.length === rowsPerStatement(columns));
     return inserted;
+  }
+
+  /**
+   * insertColumns inserts many rows in one statement with one parameter per column: each column goes as a
+   * text array that unnest turns back into rows, cast to the column's type. Binding one parameter per
+   * value (4.5 million for an epoch's ledger) costs more client CPU than the server spends inserting.
+   */
+  private async insertColumns(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[], onConflict: "ignore" | "error"): Promise<number> {
+    const types = await this.columnTypes(table);
+    const casts = columns.map((c, i) => {
+      const type = types.get(c);
+      if (!type) throw new Error(`insertMany into ${table}: no column ${c}`);
+      return `u.c${i}::${type}`;
+    });
+    const text = `INSERT INTO ${assertIdentifier(table)} (${columns.map(assertIdentifier).join(", ")}) SELECT ${casts.join(", ")} FROM unnest(${columns.map((_, i) => `$${i + 1}::text[]`).join(", ")}) AS u(${columns.map((_, i) => `c${i}`).join(", ")})${onConflict === "ignore" ? " ON CONFLICT DO NOTHING" : ""}`;
+    rows.forEach((row, r) => {
+      if (row.length !== columns.length) throw new Error(`insertMany into ${table}: row ${r} has ${row.length} values for ${columns.length} columns`);
+    });
+    const arrays = columns.map((_, c) => this.sql.array(rows.map((row) => textForm(row[c]!)) as never, OID.text));
+    try {
+      const result = await this.sql.unsafe(text, arrays as never, { prepare: false });
+      return result.count ?? 0;
+    } catch (err) {
+      throw explain(err, this.target);
+    }
+  }
+
+  /** columnTypes reads a table's column types once; the schema only changes by migrations, before use. */
+  private async columnTypes(table: string): Promise<Map<string, string>> {
+    const key = `${this.target}/${table}`;
+    let types = COLUMN_TYPES.get(key);
+    if (!types) {
+      const rows = await this.execute("SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped", [assertIdentifier(table)], false);
+      types = new Map(rows.map((r) => [String(r.name), String(r.type)]));
+      COLUMN_TYPES.set(key, types);
+    }
+    return types;
   }
 
   /** insertChunk inserts rows in one statement; only full-size chunks are prepared, so odd sizes don't pile up. */

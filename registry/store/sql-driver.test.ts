@@ -151,6 +151,14 @@ describeEachEngine("SqlDriver", (db) => {
     expect(await db().insertMany("pairs", ["a", "b"], [], "ignore")).toBe(0);
   });
 
+  test("a large insertMany keeps every value as it was: quotes, braces, commas, backslashes, unicode, empty and null", async () => {
+    const tricky = ['say "hi"', "{a,b}", "back\\slash", "NULL", "", "emoji 🛰️ ünïcode", "line\nbreak", "it's"];
+    const rows = Array.from({ length: 25_000 }, (_, i) => [3000, i, i % 9 === 8 ? null : tricky[i % 9]!] as const);
+    expect(await db().insertMany("pairs", ["a", "b", "label"], rows, "error")).toBe(25_000);
+    const back = await db().query<{ b: number; label: string | null }>("SELECT b, label FROM pairs WHERE a = 3000 ORDER BY b");
+    expect(back.map((r) => [3000, r.b, r.label])).toEqual(rows.map((r) => [...r]));
+  });
+
   test("insertMany takes 70,000 rows in one call, more than one statement's parameters hold", async () => {
     const rows = Array.from({ length: 70_000 }, (_, i) => [1000, i, `r${i}`] as const);
     expect(await db().insertMany("pairs", ["a", "b", "label"], rows, "error")).toBe(70_000);
