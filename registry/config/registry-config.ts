@@ -15,7 +15,14 @@ export const REGISTRY_URL_PLACEHOLDER = "${REGISTRY_URL}";
 export const DEFAULT_MAX_RTT_MS = 150;
 export const DEFAULT_MAX_DISTANCE_KM = 3000;
 export const DEFAULT_WAITLIST_THRESHOLD = 25;
-/** DEFAULT_REGION_CAPACITY is about what one Headscale serves well. */
+/**
+ * DEFAULT_REGION_CAPACITY is how many devices placement puts in a region that sets no capacity, from the
+ * Headscale scaling run (bench/README.md, "POC scenarios"). Under the default pod network (VXLAN over the
+ * tailnet) a device's netmap holds only the control and ingress nodes, and Headscale's CPU per join grows
+ * linearly (≈ 0.28 s + 4.4 ms × N): a full reconnect of 250 devices costs about 3.5 minutes of one core.
+ * A region that routes pods between devices (tailscale-routes) puts every device in every netmap and the
+ * cost grows with N² (≈ 0.5 ms × N²): such a region should set capacity 100 or less.
+ */
 export const DEFAULT_REGION_CAPACITY = 250;
 
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
