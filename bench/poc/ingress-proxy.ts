@@ -6,7 +6,7 @@
 //   bun ingress-proxy.ts --name ingress-0 --kubeconfig <file> --service default/api --listen <ip>:<port>
 import type https from "node:https";
 import { DiscoveryV1Api, KubeConfig, type V1EndpointSlice } from "@kubernetes/client-node";
-import { kubeApi } from "../../tests/infra/kube-client.ts";
+import { makeApi as kubeApi } from "../../registry/clusters/kube-transport.ts";
 
 const args = process.argv.slice(2);
 const arg = (name: string): string => {

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
 import * as v from "valibot";
 import { LineCounter, parseDocument } from "yaml";
-import { parseAkashAddress } from "../accounts/akash-address.ts";
+import { akashAddressField } from "./akash-address-field.ts";
 import { isCountryCode } from "../regions/geo.ts";
 import { RewardsSection } from "./rewards-config.ts";
 
@@ -65,17 +65,6 @@ const countryCode = v.pipe(
   v.check(isCountryCode, (issue) => `${issue.input} is not an ISO 3166-1 alpha-2 country code${issue.input === "UK" ? " (the United Kingdom is GB)" : ""}`),
 );
 
-const akashAddress = v.pipe(
-  v.string("must be an Akash address (akash1…)"),
-  v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    try {
-      return parseAkashAddress(dataset.value);
-    } catch {
-      addIssue({ message: `${JSON.stringify(dataset.value.trim())} is not an Akash address: it must be bech32 with the akash prefix and a valid checksum` });
-      return NEVER;
-    }
-  }),
-);
 
 const Requirements = v.strictObject({
   minCpuCores: v.optional(wholeNumber(1, 4096, " of cores")),
@@ -131,7 +120,7 @@ function regionSchema(registryUrl: string | undefined) {
     firstUserBootstraps: v.optional(flag, false),
     requirements: v.optional(Requirements),
     /** The Akash provider address whose cluster this region is: the deploy console asks about it. */
-    providerAddress: v.optional(akashAddress),
+    providerAddress: v.optional(akashAddressField),
   });
 }
 
@@ -152,7 +141,7 @@ function configSchema(registryUrl: string | undefined) {
       }),
       () => ({ defaultThreshold: DEFAULT_WAITLIST_THRESHOLD, areas: {} }),
     ),
-    admins: v.optional(v.array(akashAddress, "must be a list of Akash addresses"), () => []),
+    admins: v.optional(v.array(akashAddressField, "must be a list of Akash addresses"), () => []),
     regions: v.pipe(v.array(regionSchema(registryUrl), "must be a list of regions"), v.minLength(1, "must list at least one region")),
     rewards: v.optional(RewardsSection),
   });

@@ -3,7 +3,7 @@
 // Every field has a default, so a config without the section stays valid (rewards then cannot close epochs
 // until a provider is set). Percentages take at most two decimals; amounts are whole micro-units.
 import * as v from "valibot";
-import { parseAkashAddress } from "../accounts/akash-address.ts";
+import { akashAddressField } from "./akash-address-field.ts";
 import { DEFAULT_REWARD_POLICY, type RewardPolicy } from "../rewards/policy.ts";
 import { DEFAULT_PAYOUT_TX, type PayoutTxSettings } from "../rewards/payout-tx.ts";
 
@@ -38,17 +38,6 @@ const decimal = v.pipe(
   v.transform((n) => (typeof n === "number" ? String(n) : n)),
 );
 
-const akashAddress = v.pipe(
-  v.string("must be an Akash address (akash1…)"),
-  v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    try {
-      return parseAkashAddress(dataset.value);
-    } catch {
-      addIssue({ message: `${JSON.stringify(dataset.value.trim())} is not an Akash address: it must be bech32 with the akash prefix and a valid checksum` });
-      return NEVER;
-    }
-  }),
-);
 
 const httpUrl = v.pipe(
   v.string("must be a URL"),
@@ -134,7 +123,7 @@ const Payout = v.strictObject({
 /** RewardsSection is the schema of `rewards:`; its output carries the policy in RewardPolicy's shape. */
 export const RewardsSection = v.strictObject({
   /** The provider wallet whose leases are paid out; payouts are sent from it. */
-  provider: v.optional(akashAddress),
+  provider: v.optional(akashAddressField),
   chain: v.optional(
     v.strictObject({
       restUrl: httpUrl,

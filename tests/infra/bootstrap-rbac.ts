@@ -4,7 +4,7 @@
 // controller with each token) lets a joiner check the CA against a pinned hash.
 import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { stringify } from "yaml";
-import { kubeApi } from "./kube-client.ts";
+import { makeApi as kubeApi } from "../../registry/clusters/kube-transport.ts";
 
 const BINDINGS: { name: string; clusterRole: string; group: string }[] = [
   { name: "test-cluster:kubelet-bootstrap", clusterRole: "system:node-bootstrapper", group: "system:bootstrappers" },

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { KubeConfig, type Configuration } from "@kubernetes/client-node";
 import { freePort } from "../support/free-port.ts";
 import { applyBootstrapRbac } from "./bootstrap-rbac.ts";
-import { kubeApi } from "./kube-client.ts";
+import { makeApi as kubeApi } from "../../registry/clusters/kube-transport.ts";
 import { writeKubeconfig } from "./kubeconfig.ts";
 import { startKwok, type Kwok, type KwokOptions } from "./kwok.ts";
 import { createClusterPki, SERVICE_CIDR, type ClusterPki } from "./pki.ts";
@@ -53,7 +53,7 @@ export interface KubeCluster {
   kubeConfig(): KubeConfig;
   /**
    * api builds an admin API object, e.g. cluster.api(CoreV1Api). Use it (or kubeApi) rather than
-   * kubeConfig().makeApiClient(), whose transport loses the CA and client cert under Bun (see kube-client.ts).
+   * kubeConfig().makeApiClient(), whose transport loses the CA and client cert under Bun (see registry/clusters/kube-transport.ts).
    */
   api<T>(api: new (configuration: Configuration) => T): T;
   /** adminFetch calls the API server as admin (client cert) with the cluster CA trusted. */

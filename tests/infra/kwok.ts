@@ -6,7 +6,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { CoreV1Api, KubeConfig, type V1Node } from "@kubernetes/client-node";
 import { freePort } from "../support/free-port.ts";
-import { kubeApi } from "./kube-client.ts";
+import { makeApi as kubeApi } from "../../registry/clusters/kube-transport.ts";
 import { describeLogs, startProcess, waitUntil } from "./process.ts";
 import { tool } from "./tools.ts";
 import { keepLogsAfterFailure, makeWorkDir, removeWorkDir } from "./work-dir.ts";
