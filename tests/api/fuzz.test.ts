@@ -19,6 +19,7 @@ import { PLAIN_TARGETS, buildRequests, planArbitrary, targetsFromOpenApi, type B
 const RUNS = Number(process.env.AKASH_HOME_FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.AKASH_HOME_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CONCURRENCY = 32;
+const EXPOSED_DEVICES = 8;
 /** The stores under the registry: both by default; AKASH_HOME_FUZZ_DB=sqlite or =postgres runs one. */
 const ENGINES = (["sqlite", "postgres"] as const).filter((e) => !process.env.AKASH_HOME_FUZZ_DB || process.env.AKASH_HOME_FUZZ_DB === e);
 
@@ -65,7 +66,9 @@ function fuzzSuite(ENGINE: "sqlite" | "postgres"): void {
       const claimCodes: string[] = [];
       for (let i = 0; i < 40; i++) claimCodes.push(await owner.claimCode(), await throwaway.claimCode());
       const devices: FuzzContext["devices"] = [];
-      for (let i = 0; i < 8; i++) {
+      // Twelve devices: the fuzz may remove, ban or sign a leave for the first eight; the last four only send
+      // telemetry, so a seed that removes every exposed device still reaches the telemetry handler.
+      for (let i = 0; i < EXPOSED_DEVICES + 4; i++) {
         const device = newDevice();
         const answer = await checkIn(url, device, await operator.claimCode(), i % 2 ? { regionChoice: "test-east" } : {});
         devices.push({ device, session: answer.session.token });
@@ -81,11 +84,12 @@ function fuzzSuite(ENGINE: "sqlite" | "postgres"): void {
       ctx = {
         targets: [...targetsFromOpenApi(doc), ...PLAIN_TARGETS],
         devices,
+        exposedDevices: EXPOSED_DEVICES,
         ownerCookie: owner.cookie,
         operatorCookie: operator.cookie,
         throwawayCookie: throwaway.cookie,
         claimCodes,
-        knownIds: [...devices.map((d) => d.device.key.id), offer.id, "test-west", "test-east", "test-new", "akash-home-linux-x64", "SHA256SUMS"],
+        knownIds: [...devices.slice(0, EXPOSED_DEVICES).map((d) => d.device.key.id), offer.id, "test-west", "test-east", "test-new", "akash-home-linux-x64", "SHA256SUMS"],
         challenges,
         ownerAddress: owner.address,
         ownerPubKey: Buffer.from(account!.pubkey).toString("base64"),

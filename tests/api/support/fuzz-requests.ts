@@ -61,6 +61,9 @@ export interface FuzzContext {
   targets: FuzzTarget[];
   /** Checked-in devices with their telemetry sessions. */
   devices: { device: ApiDevice; session: string }[];
+  /** How many of devices (the first ones) signed requests and path params may use. Those get removed, banned
+   *  and leave as the fuzz goes; the rest only send telemetry, so that path stays reachable the whole run. */
+  exposedDevices: number;
   ownerCookie: string;
   operatorCookie: string;
   /** A cookie only sign-out may use, so the other sessions stay signed in. */
@@ -172,12 +175,23 @@ function bodyPlan(target: FuzzTarget): fc.Arbitrary<BodyPlan> {
   return fc.oneof(...options);
 }
 
+/** How many devices (from the first) may sign a request to target: any may ask for a session, which changes
+ *  nothing; only exposed ones may check in or leave. */
+function signingDevices(target: FuzzTarget, ctx: FuzzContext): number {
+  return target.template === REGISTRY_API.deviceSession ? ctx.devices.length : ctx.exposedDevices;
+}
+
+/** A device for a session request: half the time one the fuzz cannot remove, so most sessions stay live. */
+function sessionDeviceIndex(ctx: FuzzContext): fc.Arbitrary<number> {
+  return fc.oneof(fc.nat(ctx.devices.length - 1), fc.integer({ min: ctx.exposedDevices, max: ctx.devices.length - 1 }));
+}
+
 function authPlan(target: FuzzTarget, ctx: FuzzContext): fc.Arbitrary<AuthPlan> {
-  const devices = ctx.devices.length;
+  const sessionDevice = sessionDeviceIndex(ctx);
   const signed = fc.record({
     kind: fc.constant("signed" as const),
     variant: fc.constantFrom<SignedVariant>("valid", "valid", "valid", "valid", "replay", "stale", "future", "other-body", "other-path", "other-method", "bad-key-length", "bad-key-base64", "bad-sig-base64", "short-sig", "bad-nonce", "bad-timestamp", "partial", "garbage"),
-    device: fc.oneof(fc.constant("fresh" as const), fc.nat(devices - 1)),
+    device: fc.oneof(fc.constant("fresh" as const), fc.nat(signingDevices(target, ctx) - 1)),
     skewMs: fc.oneof(fc.integer({ min: 300_001, max: 3_600_000 }), fc.constantFrom(300_001, 360_000, 10 ** 12, 10 ** 15)),
     junk: fc.array(headerText(), { minLength: 4, maxLength: 4 }),
     drop: fc.nat(3),
@@ -185,7 +199,7 @@ function authPlan(target: FuzzTarget, ctx: FuzzContext): fc.Arbitrary<AuthPlan> 
   const session = fc.record({
     kind: fc.constant("session" as const),
     variant: fc.constantFrom("valid", "valid", "valid", "tampered", "forged-expiry", "other-scheme", "garbage", "empty"),
-    device: fc.nat(devices - 1),
+    device: sessionDevice,
     junk: headerText(200),
   });
   const cookie = fc.record({
@@ -242,9 +256,9 @@ export function planArbitrary(ctx: FuzzContext): fc.Arbitrary<FuzzPlan> {
     const params = (t.template.match(/\{\w+\}/g) ?? []).length;
     const auth: fc.Arbitrary<AuthPlan> =
       t.auth === "signed"
-        ? fc.oneof(fc.constant<number | "fresh">("fresh"), fc.nat(ctx.devices.length - 1)).map((device): AuthPlan => ({ kind: "signed", variant: "valid", device, skewMs: 0, junk: [], drop: 0 }))
+        ? fc.oneof(fc.constant<number | "fresh">("fresh"), fc.nat(signingDevices(t, ctx) - 1)).map((device): AuthPlan => ({ kind: "signed", variant: "valid", device, skewMs: 0, junk: [], drop: 0 }))
         : t.auth === "session"
-          ? fc.nat(ctx.devices.length - 1).map((device): AuthPlan => ({ kind: "session", variant: "valid", device, junk: "" }))
+          ? sessionDeviceIndex(ctx).map((device): AuthPlan => ({ kind: "session", variant: "valid", device, junk: "" }))
           : t.auth === "owner"
             ? fc
                 .tuple(fc.constantFrom("owner" as const, "operator" as const), fc.constantFrom(null, "same"), fc.constantFrom(null, "same-origin"))

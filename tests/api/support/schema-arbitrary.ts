@@ -77,8 +77,12 @@ function validNonNull(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> 
       const max = schema.maxItems ?? 200;
       // Deep arrays of arrays would multiply; a list at its largest allowed size comes in now and then.
       const small = fc.array(validValue(schema.items ?? {}, depth + 1), { minLength: min, maxLength: Math.max(min, Math.min(max, depth > 1 ? 2 : 4)) });
-      if (depth > 1 || max > 1000) return small;
-      return fc.oneof({ weight: 12, arbitrary: small }, { weight: 1, arbitrary: fc.array(validValue(schema.items ?? {}, depth + 1), { minLength: max, maxLength: max }) });
+      // A list holding one item twice is valid by the schema, yet often not to the route (two records with
+      // one seq); random items almost never repeat on their own, so it is drawn on purpose.
+      const repeated = max >= 2 ? fc.array(validValue(schema.items ?? {}, depth + 1), { minLength: Math.max(1, min - 1), maxLength: Math.max(1, Math.min(max - 1, 3)) }).map((items) => [...items, items[0]]) : small;
+      if (depth > 1) return small;
+      if (max > 1000) return fc.oneof({ weight: 12, arbitrary: small }, { weight: 3, arbitrary: repeated });
+      return fc.oneof({ weight: 12, arbitrary: small }, { weight: 3, arbitrary: repeated }, { weight: 1, arbitrary: fc.array(validValue(schema.items ?? {}, depth + 1), { minLength: max, maxLength: max }) });
     }
     case "string":
       if (schema.pattern) {
