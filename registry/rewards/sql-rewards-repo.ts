@@ -78,12 +78,6 @@ function toEpoch(r: Row): StoredEpoch {
   };
 }
 
-function marks(rows: number, width: number): string {
-  const out: string[] = [];
-  for (let r = 0; r < rows; r++) out.push(`(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(", ")})`);
-  return out.join(", ");
-}
-
 /** balanceDeltas sums entries' lines per (account, denom). */
 function balanceDeltas(entries: readonly LedgerEntry[]): Map<string, Map<string, bigint>> {
   const out = new Map<string, Map<string, bigint>>();
@@ -100,21 +94,7 @@ function balanceDeltas(entries: readonly LedgerEntry[]): Map<string, Map<string,
 /** Lease accounts only ever fall (each is one lease's revenue) and the pool is empty after every close: no balance is kept for them. */
 const keepsBalance = (account: string) => !account.startsWith("lease/") && !account.startsWith("pool/");
 
-const UPSERT_BALANCE = "INSERT INTO reward_balances (account, denom, amount, last_epoch, credits) VALUES $V ON CONFLICT (account, denom) DO UPDATE SET amount = excluded.amount, last_epoch = excluded.last_epoch, credits = excluded.credits";
-
-/** upsert runs an INSERT … VALUES $V ON CONFLICT … statement for many rows. */
-async function upsert(tx: SqlExecutor, sql: string, rows: readonly SqlValue[][]): Promise<void> {
-  if (rows.length === 0) return;
-  // SQLite runs a prepared one-row statement fastest; PostgreSQL wants few round trips.
-  const chunk = tx.engine === "sqlite" ? 1 : CHUNK;
-  const width = rows[0]!.length;
-  const runs: Promise<unknown>[] = [];
-  for (let i = 0; i < rows.length; i += chunk) {
-    const part = rows.slice(i, i + chunk);
-    runs.push(tx.run(sql.replace("$V", marks(part.length, width)), part.flat()));
-  }
-  await Promise.all(runs);
-}
+const BALANCE_COLUMNS = ["account", "denom", "amount", "last_epoch", "credits"];
 
 /** Settlement says which owners a recorded payout paid, in which denomination and through which epoch. */
 interface Settlement {
@@ -155,7 +135,7 @@ async function applyBalances(tx: SqlExecutor, entries: readonly LedgerEntry[], e
     }
   }
   await Promise.all([
-    upsert(tx, UPSERT_BALANCE, upserts),
+    tx.upsertMany("reward_balances", BALANCE_COLUMNS, ["account", "denom"], upserts),
     tx.insertMany("reward_owner_epochs", ["owner", "epoch_id", "totals"], owners.map((o) => [o.owner, o.epochId, encodeEpochCredits(o.denoms)]), "error"),
   ]);
 }
@@ -236,6 +216,8 @@ export class SqlRewardsRepo implements RewardsRepo {
       const lines = lineRows(c.entries);
       const slice = Math.ceil(lines.length / PIPELINED_SLICES);
       await Promise.all([
+        // First, so that its read of the balances goes ahead of the inserts, and its work on them overlaps theirs.
+        applyBalances(tx, c.entries, c.epochId),
         tx.insertMany(
           "reward_epoch_leases",
           ["epoch_id", "lease_key", "denom", "state", "price", "created_height", "closed_height"],
@@ -255,7 +237,6 @@ export class SqlRewardsRepo implements RewardsRepo {
           "error",
         ),
         ...Array.from({ length: PIPELINED_SLICES }, (_, i) => tx.insertMany("ledger_lines", LINE_COLUMNS, lines.slice(i * slice, (i + 1) * slice), "error")),
-        applyBalances(tx, c.entries, c.epochId),
       ]);
       return true;
     });

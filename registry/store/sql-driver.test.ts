@@ -167,6 +167,37 @@ describeEachEngine("SqlDriver", (db) => {
     expect(stats).toEqual({ c: 70_000, top: 69_999 });
   });
 
+  test("upsertMany inserts new keys and overwrites the other columns of the keys that exist", async () => {
+    await db().insertMany("pairs", ["a", "b", "label"], [[4000, 1, "old"], [4000, 2, "kept"]], "error");
+    await db().upsertMany("pairs", ["a", "b", "label"], ["a", "b"], [[4000, 1, "new"], [4000, 3, "added"]]);
+    expect(await db().query("SELECT b, label FROM pairs WHERE a = 4000 ORDER BY b")).toEqual([
+      { b: 1, label: "new" },
+      { b: 2, label: "kept" },
+      { b: 3, label: "added" },
+    ]);
+    await expect(db().upsertMany("pairs", ["a", "label"], ["a", "b"], [[4000, "x"]])).rejects.toThrow("must be among the columns");
+  });
+
+  test("upsertMany of more rows than one statement holds keeps every value, and a transaction that fails undoes it", async () => {
+    const tricky = ['say "hi"', "{a,b}", "back\\slash", "NULL", "", "emoji 🛰️ ünïcode", "line\nbreak", null];
+    const first = Array.from({ length: 40_000 }, (_, i) => [5000, i, `v1 ${i}`] as const);
+    await db().upsertMany("pairs", ["a", "b", "label"], ["a", "b"], first);
+    // Half the keys again with new values, and as many new keys.
+    const second = Array.from({ length: 40_000 }, (_, i) => [5000, i + 20_000, tricky[i % tricky.length]!] as const);
+    await db().upsertMany("pairs", ["a", "b", "label"], ["a", "b"], second);
+    const back = await db().query<{ b: number; label: string | null }>("SELECT b, label FROM pairs WHERE a = 5000 ORDER BY b");
+    expect(back.length).toBe(60_000);
+    expect(back.slice(0, 20_000).every((r, i) => r.b === i && r.label === `v1 ${i}`)).toBe(true);
+    expect(back.slice(20_000).map((r) => r.label)).toEqual(second.map((r) => r[2]));
+    await expect(
+      db().transaction(async (tx) => {
+        await tx.upsertMany("pairs", ["a", "b", "label"], ["a", "b"], first);
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    expect(await db().query("SELECT label FROM pairs WHERE a = 5000 AND b = 30000")).toEqual([{ label: second[10_000]![2] }]);
+  });
+
   test("insertMany inside a transaction is undone with it", async () => {
     const rows = Array.from({ length: 30_000 }, (_, i) => [2000, i, null] as const);
     await expect(

@@ -21,6 +21,11 @@ export interface SqlExecutor {
    * key exists are skipped. Returns how many rows were inserted.
    */
   insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[], onConflict: "ignore" | "error"): Promise<number>;
+  /**
+   * upsertMany inserts rows and, where a row with the same key columns exists, overwrites its other columns.
+   * A key may appear only once among rows: PostgreSQL refuses to change one row twice in a statement.
+   */
+  upsertMany(table: string, columns: readonly string[], key: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void>;
 }
 
 /** SqlDriver is an open database. */

@@ -1,6 +1,7 @@
 import { Database, type Statement } from "bun:sqlite";
 import type { SqlDriver, SqlExecutor, SqlValue } from "./sql-driver.ts";
 import { startCheckpointer, type Checkpointer } from "./sqlite-checkpointer.ts";
+import { upsertStatement } from "./upsert-statement.ts";
 
 // bun:sqlite is synchronous; the registry's callers are async. A queue keeps a transaction's statements
 // together: while one transaction runs, every other caller waits for it rather than interleaving.
@@ -47,6 +48,12 @@ class SqliteExecutor implements SqlExecutor {
     return inserted;
   }
 
+  upsertManySync(table: string, columns: readonly string[], key: readonly string[], rows: readonly (readonly SqlValue[])[]): void {
+    if (rows.length === 0) return;
+    const stmt = this.prepare(upsertStatement(table, columns, key, `VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})`));
+    for (const row of rows) stmt.run(...bind(row));
+  }
+
   async query<T extends object>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
     return this.querySync<T>(sql, params);
   }
@@ -57,12 +64,21 @@ class SqliteExecutor implements SqlExecutor {
 
   async insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[], onConflict: "ignore" | "error"): Promise<number> {
     if (rows.length <= 1) return this.insertManySync(table, columns, rows, onConflict);
-    // Many rows outside a transaction still commit once.
+    return this.atOnce(() => this.insertManySync(table, columns, rows, onConflict));
+  }
+
+  async upsertMany(table: string, columns: readonly string[], key: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    if (rows.length <= 1) return this.upsertManySync(table, columns, key, rows);
+    return this.atOnce(() => this.upsertManySync(table, columns, key, rows));
+  }
+
+  /** atOnce runs fn in a transaction of its own: many rows outside a transaction still commit once. */
+  private atOnce<T>(fn: () => T): T {
     this.db.run("BEGIN IMMEDIATE");
     try {
-      const n = this.insertManySync(table, columns, rows, onConflict);
+      const result = fn();
       this.db.run("COMMIT");
-      return n;
+      return result;
     } catch (err) {
       this.db.run("ROLLBACK");
       throw err;
@@ -118,6 +134,10 @@ export class SqliteDriver extends SqliteExecutor implements SqlDriver {
     return this.exclusive(() => super.insertMany(table, columns, rows, onConflict));
   }
 
+  override async upsertMany(table: string, columns: readonly string[], key: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    return this.exclusive(() => super.upsertMany(table, columns, key, rows));
+  }
+
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       this.db.run("BEGIN IMMEDIATE");
@@ -160,5 +180,8 @@ class SqliteTransaction implements SqlExecutor {
   }
   async insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[], onConflict: "ignore" | "error"): Promise<number> {
     return this.driver.insertManySync(table, columns, rows, onConflict);
+  }
+  async upsertMany(table: string, columns: readonly string[], key: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    this.driver.upsertManySync(table, columns, key, rows);
   }
 }
