@@ -21,7 +21,7 @@ import { LEASE_LABELS } from "./rewards/lease-id.ts";
 import { DEVICE_TAG, INGRESS_TAG } from "./vpn/acl-policy.ts";
 import type { HeadscaleTailnet } from "./vpn/headscale-tailnet.ts";
 import { DeviceActions } from "./portal/device-actions.ts";
-import { NOT_CONFIGURED, type ClusterPort, type DeviceCommands, type EarningsPort, type PortalRegion, type RegionHealth, type WorkloadsPort } from "./portal/ports.ts";
+import { NOT_CONFIGURED, type ClusterPort, type DeviceCommands, type EarningsPort, type PortalRegion, type RegionHealth, type Removal, type WorkloadsPort } from "./portal/ports.ts";
 import { headscaleHealth, ingressHealth, workloadsFrom } from "./portal/region-state.ts";
 import { PortalService } from "./portal/service.ts";
 import { SqlPortalRepo } from "./portal/sql-portal-repo.ts";
@@ -86,6 +86,18 @@ function health(h: { ok: boolean; message: string }, at: number): ComponentHealt
 export function buildPortal(d: PortalRootDeps): Portal {
   const portalRegions = (): PortalRegion[] => d.regions.list().map((r) => ({ ...r, providerAddress: r.providerAddress ?? null }));
 
+  // Removing and banning leave the same way (drain, Node and tailnet node deleted, unused credentials revoked).
+  const shutOut = (id: string, reason: string, end: "removed" | "banned"): Promise<Removal> =>
+    asConflict(async () => {
+      const regionId = (await d.devices.device(id))?.regionId;
+      if (!d.membership || !regionId || !d.wired.has(regionId)) {
+        const device = end === "banned" ? await d.devices.ban(id, reason) : await d.devices.remove(id, reason);
+        return { state: device.state, left: null };
+      }
+      const left = await d.membership.leave(id, reason, end);
+      return { state: left.device.state, left: { evicted: left.evicted, remaining: left.remaining, nodeDeleted: left.nodeDeleted, tailnetNodeDeleted: left.tailnetNodeDeleted } };
+    });
+
   const commands: DeviceCommands = {
     async facts(id) {
       const r = await d.devices.device(id);
@@ -93,14 +105,8 @@ export function buildPortal(d: PortalRootDeps): Portal {
     },
     view: (id) => d.devices.self(id).catch(() => null),
     setPaused: (id, paused, reason) => asConflict(async () => d.devices.pauseFor(id, paused, reason, paused ? "online" : await d.telemetry.presence(id))),
-    remove: (id, reason) =>
-      asConflict(async () => {
-        const regionId = (await d.devices.device(id))?.regionId;
-        if (!d.membership || !regionId || !d.wired.has(regionId)) return { state: (await d.devices.remove(id, reason)).state, left: null };
-        const left = await d.membership.leave(id, reason);
-        return { state: left.device.state, left: { evicted: left.evicted, remaining: left.remaining, nodeDeleted: left.nodeDeleted, tailnetNodeDeleted: left.tailnetNodeDeleted } };
-      }),
-    ban: (id, reason) => asConflict(() => d.devices.ban(id, reason)),
+    remove: (id, reason) => shutOut(id, reason, "removed"),
+    ban: (id, reason) => shutOut(id, reason, "banned"),
     approve: (id, actor, audit) => asConflict(async () => (await d.devices.approve(id, actor, (tx) => audit(tx))).state),
   };
 
@@ -116,12 +122,6 @@ export function buildPortal(d: PortalRootDeps): Portal {
       if (!w) return { evicted: 0, remaining: [] };
       const drained = await ignoreMissing(() => w.cluster.drain(deviceId, { timeoutMs: DRAIN_TIMEOUT_MS }), { evicted: [], remaining: [] });
       return { evicted: drained.evicted.length, remaining: drained.remaining.map((r) => r.pod) };
-    },
-    async deregister(deviceId, regionId) {
-      const w = d.wired.get(regionId);
-      if (!w) return { nodeDeleted: false, tailnetNodeDeleted: false };
-      const [node, tailnetNodeDeleted] = await Promise.all([ignoreMissing(() => w.cluster.deleteNode(deviceId), { nodeDeleted: false, passwordDeleted: false }), ignoreMissing(() => w.tailnet.removeNode(deviceId), false)]);
-      return { nodeDeleted: node.nodeDeleted, tailnetNodeDeleted };
     },
   };
 

@@ -258,10 +258,10 @@ export class DevicesService {
   }
 
   /** ban shuts a device (and, at check-in, its machine) out for good; an operator decides it. */
-  async ban(deviceId: string, reason: string): Promise<DeviceState> {
+  async ban(deviceId: string, reason: string): Promise<DeviceView> {
     const d = await this.o.repo.byId(deviceId);
     if (!d) throw new PublicError(404, "device_unknown", `no device ${deviceId}`, "check the device id");
-    return d.state === "banned" ? d.state : (await this.move(d, "banned", "ban", reason, {}, this.o.db)).state;
+    return this.view(d.state === "banned" ? d : await this.move(d, "banned", "ban", reason, {}, this.o.db));
   }
 
   /** promoteWaitlisted places waiting devices, oldest first, where regions now have room. Returns how many moved. */

@@ -1,13 +1,15 @@
 import type { SqlDriver } from "../store/sql-driver.ts";
 
 /**
- * OutstandingToken is a bootstrap token the registry handed a device and has not yet seen used. Only its
- * id is kept (never the secret half): enough to revoke it in the region's cluster.
+ * OutstandingToken is a bootstrap token the registry handed a device and has not yet seen used, with the
+ * tailnet join key issued alongside. Only their ids are kept (never the secrets): enough to revoke them.
  */
 export interface OutstandingToken {
   deviceId: string;
   regionId: string;
   tokenId: string;
+  /** The Headscale pre-auth key's id; null for tokens issued before it was kept. */
+  authKeyId: string | null;
   expiresAt: number;
 }
 
@@ -25,6 +27,7 @@ interface Row {
   device_id: string;
   region_id: string;
   token_id: string;
+  auth_key_id: string | null;
   expires_at: number | string;
 }
 
@@ -32,14 +35,14 @@ export class SqlJoinTokensRepo implements JoinTokensRepo {
   constructor(private readonly db: SqlDriver) {}
 
   async get(deviceId: string): Promise<OutstandingToken | null> {
-    const [row] = await this.db.query<Row>("SELECT device_id, region_id, token_id, expires_at FROM join_tokens WHERE device_id = $1", [deviceId]);
-    return row ? { deviceId: row.device_id, regionId: row.region_id, tokenId: row.token_id, expiresAt: Number(row.expires_at) } : null;
+    const [row] = await this.db.query<Row>("SELECT device_id, region_id, token_id, auth_key_id, expires_at FROM join_tokens WHERE device_id = $1", [deviceId]);
+    return row ? { deviceId: row.device_id, regionId: row.region_id, tokenId: row.token_id, authKeyId: row.auth_key_id, expiresAt: Number(row.expires_at) } : null;
   }
 
   async put(t: OutstandingToken): Promise<void> {
     await this.db.run(
-      "INSERT INTO join_tokens (device_id, region_id, token_id, expires_at) VALUES ($1, $2, $3, $4) ON CONFLICT (device_id) DO UPDATE SET region_id = excluded.region_id, token_id = excluded.token_id, expires_at = excluded.expires_at",
-      [t.deviceId, t.regionId, t.tokenId, t.expiresAt],
+      "INSERT INTO join_tokens (device_id, region_id, token_id, auth_key_id, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (device_id) DO UPDATE SET region_id = excluded.region_id, token_id = excluded.token_id, auth_key_id = excluded.auth_key_id, expires_at = excluded.expires_at",
+      [t.deviceId, t.regionId, t.tokenId, t.authKeyId, t.expiresAt],
     );
   }
 

@@ -6,7 +6,7 @@ import type { ClusterAdmin } from "../clusters/cluster-admin.ts";
 import type { TailnetAdmin } from "../vpn/tailnet-admin.ts";
 
 /** TailnetPort is the part of a region's tailnet membership uses. */
-export type TailnetPort = Pick<TailnetAdmin, "mintAuthKey" | "removeNode">;
+export type TailnetPort = Pick<TailnetAdmin, "mintAuthKey" | "revokeAuthKey" | "removeNode">;
 
 /** ClusterPort is the part of a region's cluster membership uses. */
 export type ClusterPort = Pick<ClusterAdmin, "mintBootstrapToken" | "revokeBootstrapToken" | "labelNode" | "cordon" | "uncordon" | "drain" | "deleteNode">;

@@ -13,11 +13,17 @@ import { MembershipService } from "./service.ts";
 // cordoned, drained and deleted. The adapters themselves are tested against the real servers.
 function fakeRegion() {
   const calls: string[] = [];
+  const keyIds: string[] = [];
   let n = 0;
   const tailnet: TailnetPort = {
     async mintAuthKey({ deviceId, ttlMs }) {
       calls.push(`mintAuthKey ${deviceId}`);
-      return { key: `hskey-auth-${++n}`, keyId: String(n), expiresAt: new Date(Date.now() + ttlMs).toISOString(), tags: ["tag:akash-home"] };
+      keyIds.push(String(++n));
+      return { key: `hskey-auth-${n}`, keyId: String(n), expiresAt: new Date(Date.now() + ttlMs).toISOString(), tags: ["tag:akash-home"] };
+    },
+    async revokeAuthKey(keyId) {
+      calls.push(`revokeAuthKey ${keyId}`);
+      return true;
     },
     async removeNode(deviceId) {
       calls.push(`removeNode ${deviceId}`);
@@ -56,7 +62,7 @@ function fakeRegion() {
     },
   };
   const infra: RegionInfra = { regionId: "r1", tailnet, cluster, loginServer: "http://hs.test", server: "https://100.64.0.1:6443", tags: ["tag:akash-home"], taints: [], flannelIface: "tailscale0" };
-  return { calls, infra };
+  return { calls, keyIds, infra };
 }
 
 const oneRegion: RegionsPort = {
@@ -97,6 +103,8 @@ describeEachEngine("membership", (db) => {
     const second = await membership.issue(id);
     expect(second.cluster.token).not.toBe(first.cluster.token);
     expect(region.calls).toContain(`revokeToken ${first.cluster.token.split("::")[1]!.split(".")[0]}`);
+    expect(region.calls.filter((c) => c.startsWith("revokeAuthKey"))).toEqual([`revokeAuthKey ${region.keyIds[0]}`]);
+    expect(first.tailnet.authKey).not.toBe(second.tailnet.authKey);
   });
 
   test("the token is revoked once the node registers, and a paused device's node is cordoned", async () => {
@@ -106,6 +114,8 @@ describeEachEngine("membership", (db) => {
     await membership.nodeRegistered(id);
     const tokenId = creds.cluster.token.split("::")[1]!.split(".")[0];
     expect(region.calls).toEqual(expect.arrayContaining([`revokeToken ${tokenId}`, `label ${id}`, `cordon ${id}`]));
+    // The tailnet key was spent bringing the device onto the tailnet; the joined device is left alone there.
+    expect(region.calls.filter((c) => c.startsWith("revokeAuthKey"))).toEqual([]);
   });
 
   test("a registry restarted between issuing and the node registering still revokes the token, once", async () => {
@@ -123,12 +133,26 @@ describeEachEngine("membership", (db) => {
     await membership.issue(id);
     const left = await membership.leave(id);
     expect(left).toMatchObject({ evicted: 3, remaining: [], nodeDeleted: true, tailnetNodeDeleted: true, device: { state: "removed" } });
-    expect(region.calls.slice(-4)).toEqual([`drain ${id}`, `deleteNode ${id}`, `removeNode ${id}`, expect.stringMatching(/^revokeToken /)]);
+    expect(region.calls.slice(-5)).toEqual([`drain ${id}`, `deleteNode ${id}`, `removeNode ${id}`, expect.stringMatching(/^revokeToken /), expect.stringMatching(/^revokeAuthKey \d+$/)]);
     expect((await devices.device(id))!.state).toBe("removed");
     expect((await membership.leave(id)).device.state).toBe("removed");
     const refused = await membership.issue(id).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(PublicError);
     expect((refused as PublicError).code).toBe("device_removed");
+  });
+
+  test("a ban leaves the same way, so the join credentials it was given die with it; the device ends banned and gets no new ones", async () => {
+    const { devices, membership, region, id } = await setup();
+    const creds = await membership.issue(id);
+    const tokenId = creds.cluster.token.split("::")[1]!.split(".")[0];
+    const [keyId] = region.keyIds;
+    const banned = await membership.leave(id, "banned by operator akash1op (abuse)", "banned");
+    expect(banned).toMatchObject({ evicted: 3, nodeDeleted: true, tailnetNodeDeleted: true, device: { state: "banned" } });
+    expect(region.calls.slice(-5)).toEqual([`drain ${id}`, `deleteNode ${id}`, `removeNode ${id}`, `revokeToken ${tokenId}`, `revokeAuthKey ${keyId}`]);
+    expect((await devices.device(id))!.state).toBe("banned");
+    // The device itself leaving afterwards does not turn the ban into a plain removal.
+    expect((await membership.leave(id)).device.state).toBe("banned");
+    expect(await membership.issue(id).catch((e: unknown) => e)).toMatchObject({ status: 409, code: "device_banned" });
   });
 
   test("a region without a connected cluster says so, with what happens next", async () => {

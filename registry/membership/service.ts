@@ -29,12 +29,12 @@ export class MembershipService {
   async issue(deviceId: string): Promise<JoinCredentials> {
     const d = await this.placedDevice(deviceId);
     const infra = this.infraOf(d);
-    await this.revokeOutstanding(d.id);
+    await this.revokeOutstanding(d.id, "both");
     const [authKey, token] = await Promise.all([
       this.call("Headscale", () => infra.tailnet.mintAuthKey({ deviceId: d.id, ttlMs: JOIN_CREDENTIAL_TTL_MS })),
       this.call("cluster", () => infra.cluster.mintBootstrapToken({ deviceId: d.id, ttlMs: JOIN_CREDENTIAL_TTL_MS })),
     ]);
-    await this.o.tokens.put({ deviceId: d.id, regionId: infra.regionId, tokenId: token.tokenId, expiresAt: Date.parse(token.expiresAt) });
+    await this.o.tokens.put({ deviceId: d.id, regionId: infra.regionId, tokenId: token.tokenId, authKeyId: authKey.keyId, expiresAt: Date.parse(token.expiresAt) });
     await this.o.devices.startJoin(d.id);
     // Never the secrets themselves: only which ones, and until when.
     this.log("join credentials issued", { device: d.id, region: infra.regionId, tokenId: token.tokenId, authKeyId: authKey.keyId, expiresAt: token.expiresAt });
@@ -48,11 +48,11 @@ export class MembershipService {
 
   /**
    * nodeRegistered is told by the cluster watcher that a device's Node exists: its bootstrap token has
-   * done its one job and is revoked, the registry's labels are put on (the node may not set all of them
+   * done its one job and is revoked (the tailnet key, single-use, was spent getting here), the registry's labels are put on (the node may not set all of them
    * itself), and a paused device stays cordoned.
    */
   async nodeRegistered(nodeName: string): Promise<void> {
-    await this.revokeOutstanding(nodeName);
+    await this.revokeOutstanding(nodeName, "bootstrap token");
     const d = await this.o.devices.device(nodeName);
     if (!d || !d.regionId) return;
     const infra = this.o.infra(d.regionId);
@@ -78,9 +78,10 @@ export class MembershipService {
   /**
    * leave takes the device out in reverse order of joining: no new pods, running ones evicted (respecting
    * disruption budgets, up to a time limit), the Node and its k3s password deleted, the tailnet node
-   * deleted, unused credentials revoked, and the device marked removed. Safe to repeat.
+   * deleted, unused credentials revoked, and the device marked removed (or banned, when an operator shuts
+   * it out: the same way out, so a ban leaves no join token behind either). Safe to repeat.
    */
-  async leave(deviceId: string, reason = "left the network"): Promise<LeaveResult> {
+  async leave(deviceId: string, reason = "left the network", end: "removed" | "banned" = "removed"): Promise<LeaveResult> {
     const d = await this.o.devices.device(deviceId);
     if (!d) throw new PublicError(404, "device_unknown", `no device ${deviceId}`, "check the device id");
     const infra = d.regionId ? this.o.infra(d.regionId) : null;
@@ -97,10 +98,10 @@ export class MembershipService {
       remaining = drained.remaining.map((r) => r.pod);
       nodeDeleted = (await this.call("cluster", () => infra.cluster.deleteNode(d.id))).nodeDeleted;
       tailnetNodeDeleted = await this.call("Headscale", () => infra.tailnet.removeNode(d.id));
-      await this.revokeOutstanding(d.id);
+      await this.revokeOutstanding(d.id, "both");
     }
-    const device = await this.o.devices.remove(d.id, reason);
-    this.log("device left", { device: d.id, region: d.regionId, evicted, remaining: remaining.length, nodeDeleted, tailnetNodeDeleted });
+    const device = end === "banned" ? await this.o.devices.ban(d.id, reason) : await this.o.devices.remove(d.id, reason);
+    this.log(end === "banned" ? "device banned" : "device left", { device: d.id, region: d.regionId, evicted, remaining: remaining.length, nodeDeleted, tailnetNodeDeleted });
     return { device, evicted, remaining, nodeDeleted, tailnetNodeDeleted };
   }
 
@@ -120,18 +121,23 @@ export class MembershipService {
     return infra;
   }
 
-  /** revokeOutstanding revokes the device's unused bootstrap token, if it has one, and forgets it. */
-  private async revokeOutstanding(deviceId: string): Promise<void> {
+  /**
+   * revokeOutstanding revokes the device's unused bootstrap token, if it has one, and forgets it; with
+   * "both" it expires the tailnet join key issued with it as well, so neither outlives a leave or a ban.
+   */
+  private async revokeOutstanding(deviceId: string, which: "bootstrap token" | "both"): Promise<void> {
     const issued = await this.o.tokens.get(deviceId);
     if (!issued) return;
     await this.o.tokens.delete(deviceId);
     const infra = this.o.infra(issued.regionId);
-    // An expired token is gone from the cluster already (its cleaner deletes it).
+    // An expired token is gone from the cluster already (its cleaner deletes it), and an expired key joins nothing.
     if (!infra || issued.expiresAt <= Date.now()) return;
-    await infra.cluster.revokeBootstrapToken(issued.tokenId).catch((err: unknown) => {
-      // It expires by itself within minutes; say so rather than fail the caller.
-      this.log("bootstrap token not revoked", { device: deviceId, tokenId: issued.tokenId, error: (err as Error)?.message });
-    });
+    // Either expires by itself within minutes: say so rather than fail the caller.
+    const failed = (what: string) => (err: unknown) => void this.log(`${what} not revoked`, { device: deviceId, tokenId: issued.tokenId, error: (err as Error)?.message });
+    await Promise.all([
+      infra.cluster.revokeBootstrapToken(issued.tokenId).catch(failed("bootstrap token")),
+      which === "both" && issued.authKeyId ? infra.tailnet.revokeAuthKey(issued.authKeyId).catch(failed("tailnet join key")) : null,
+    ]);
   }
 
   /** call turns an unreachable region component into a refusal the device can retry. */

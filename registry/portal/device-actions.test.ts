@@ -28,21 +28,8 @@ function fixture(configured: Set<string>) {
       return d.state;
     },
     // As portal-root wires it: through membership's leave in a connected region, the devices domain alone elsewhere.
-    async remove(id, reason) {
-      const d = devices.get(id)!;
-      d.state = "removed";
-      if (d.regionId && configured.has(d.regionId)) {
-        calls.push(`leave ${id} (${reason})`);
-        return { state: "removed", left: { evicted: 3, remaining: ["ns/held"], nodeDeleted: true, tailnetNodeDeleted: true } };
-      }
-      calls.push(`state ${id} removed (${reason})`);
-      return { state: "removed", left: null };
-    },
-    async ban(id, reason) {
-      devices.get(id)!.state = "banned";
-      calls.push(`state ${id} banned (${reason})`);
-      return "banned";
-    },
+    remove: (id, reason) => shutOut(id, reason, "removed"),
+    ban: (id, reason) => shutOut(id, reason, "banned"),
     async approve(id, actor, record) {
       devices.get(id)!.state = "assigned";
       await record("the-transaction");
@@ -50,11 +37,20 @@ function fixture(configured: Set<string>) {
       return "assigned";
     },
   };
+  async function shutOut(id: string, reason: string, end: "removed" | "banned") {
+    const d = devices.get(id)!;
+    d.state = end;
+    if (d.regionId && configured.has(d.regionId)) {
+      calls.push(`leave ${id} ${end} (${reason})`);
+      return { state: end, left: { evicted: 3, remaining: ["ns/held"], nodeDeleted: true, tailnetNodeDeleted: true } };
+    }
+    calls.push(`state ${id} ${end} (${reason})`);
+    return { state: end, left: null };
+  }
   const cluster: ClusterPort = {
     configured: (r) => configured.has(r),
     cordon: async (id, _r, on) => void calls.push(`${on ? "cordon" : "uncordon"} ${id}`),
     drain: async (id) => (calls.push(`drain ${id}`), { evicted: 2, remaining: ["ns/held"] }),
-    deregister: async (id) => (calls.push(`deregister ${id}`), { nodeDeleted: true, tailnetNodeDeleted: true }),
   };
   return new DeviceActions({
     commands,
@@ -104,7 +100,7 @@ describe("owners", () => {
 
   test("remove leaves the region's cluster in one step (drain, node and tailnet node deleted) and says what moved; in a region without a cluster it says so", async () => {
     const out = await actions.ownerAct(OWNER, "ah-1", "remove");
-    expect(calls).toEqual(["leave ah-1 (removed by its owner in the portal)"]);
+    expect(calls).toEqual(["leave ah-1 removed (removed by its owner in the portal)"]);
     expect(out).toMatchObject({ state: "removed", cluster: { configured: true, cordoned: true, evicted: 3, remaining: ["ns/held"], nodeDeleted: true, tailnetNodeDeleted: true } });
     expect(out.message).toContain("3 workload(s) moved elsewhere; node deleted, tailnet node deleted");
     const east = await actions.ownerAct(OWNER, "ah-5", "remove");
@@ -113,10 +109,11 @@ describe("owners", () => {
     expect(east.message).toContain("not connected to its region's cluster");
   });
 
-  test("ban takes the device out of the cluster itself and bans it, since a banned device never comes back", async () => {
+  test("ban leaves the region's cluster the way remove does (so no join credential outlives it) and ends banned", async () => {
     const out = await actions.operatorAct(WEST_OP, "ah-2", "ban", "abuse");
-    expect(calls).toEqual(["cordon ah-2", "drain ah-2", "deregister ah-2", "state ah-2 banned (banned by operator akash1westop (abuse))"]);
-    expect(out).toMatchObject({ state: "banned", cluster: { evicted: 2, nodeDeleted: true, tailnetNodeDeleted: true } });
+    expect(calls).toEqual(["leave ah-2 banned (banned by operator akash1westop (abuse))"]);
+    expect(out).toMatchObject({ state: "banned", cluster: { cordoned: true, evicted: 3, nodeDeleted: true, tailnetNodeDeleted: true } });
+    expect(out.message).toContain("Banned: the machine cannot check in again. 3 workload(s) moved elsewhere");
   });
 
   test("actions that make no sense in the device's state are refused with a reason", async () => {

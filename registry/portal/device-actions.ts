@@ -109,20 +109,10 @@ export class DeviceActions {
       case "ban": {
         if (action === "remove" && gone) throw refused(d, "remove", `it is ${d.state} already`, "nothing to do");
         if (action === "ban" && gone) throw refused(d, "ban", `it is ${d.state} already`, d.state === "removed" ? "it has left the network; if it checks in again, ban it then" : "nothing to do");
-        if (action === "remove") {
-          // Leaving is the membership service's: drain, delete the Node and the tailnet node, revoke unused credentials.
-          const removal = await this.o.commands.remove(d.id, `removed by ${by}`);
-          state = removal.state;
-          if (removal.left) Object.assign(cluster, removal.left, { cordoned: true });
-        } else {
-          if (inCluster) {
-            await this.o.cluster.cordon(d.id, d.regionId!, true);
-            cluster.cordoned = true;
-            Object.assign(cluster, await this.o.cluster.drain(d.id, d.regionId!));
-            Object.assign(cluster, await this.o.cluster.deregister(d.id, d.regionId!));
-          }
-          state = await this.o.commands.ban(d.id, `banned by ${by}`);
-        }
+        // Leaving is the membership service's: drain, delete the Node and the tailnet node, revoke unused credentials.
+        const removal = action === "ban" ? await this.o.commands.ban(d.id, `banned by ${by}`) : await this.o.commands.remove(d.id, `removed by ${by}`);
+        state = removal.state;
+        if (removal.left) Object.assign(cluster, removal.left, { cordoned: true });
         const what = action === "ban" ? "Banned: the machine cannot check in again" : "Removed: the device left the network; it can come back with a new claim code";
         message = inCluster
           ? `${what}. ${cluster.evicted} workload(s) moved elsewhere; node ${cluster.nodeDeleted ? "deleted" : "not found in the cluster"}, tailnet node ${cluster.tailnetNodeDeleted ? "deleted" : "not found"}.`

@@ -67,9 +67,10 @@ export interface DeviceCommands {
   facts(deviceId: string): Promise<DeviceFacts | null>;
   view(deviceId: string): Promise<DeviceView | null>;
   setPaused(deviceId: string, paused: boolean, reason: string): Promise<DeviceState>;
-  /** remove takes the device out: through its region's cluster (drain, delete the Node and tailnet node) when connected. */
+  /** remove takes the device out: through its region's cluster (drain, delete the Node and tailnet node, revoke unused credentials) when connected. */
   remove(deviceId: string, reason: string): Promise<Removal>;
-  ban(deviceId: string, reason: string): Promise<DeviceState>;
+  /** ban takes the device out the same way and keeps its machine from checking in again. */
+  ban(deviceId: string, reason: string): Promise<Removal>;
   /** approve lets a pending device in; audit runs inside the same transaction. */
   approve(deviceId: string, actor: string, audit: (tx: unknown) => Promise<void>): Promise<DeviceState>;
 }
@@ -81,8 +82,6 @@ export interface ClusterPort {
   cordon(deviceId: string, regionId: string, cordoned: boolean): Promise<void>;
   /** drain evicts the device's pods; remaining lists those a disruption budget held, "namespace/name". */
   drain(deviceId: string, regionId: string): Promise<{ evicted: number; remaining: string[] }>;
-  /** deregister deletes the Node (and k3s's node-password secret) and the device's Headscale node: a ban's way out. */
-  deregister(deviceId: string, regionId: string): Promise<{ nodeDeleted: boolean; tailnetNodeDeleted: boolean }>;
 }
 
 /** NO_CLUSTER is the cluster port while no region's cluster is wired: nothing is configured. */
@@ -90,7 +89,6 @@ export const NO_CLUSTER: ClusterPort = {
   configured: () => false,
   cordon: async () => {},
   drain: async () => ({ evicted: 0, remaining: [] }),
-  deregister: async () => ({ nodeDeleted: false, tailnetNodeDeleted: false }),
 };
 
 /** AuditEntryInput is one action for the audit log. */

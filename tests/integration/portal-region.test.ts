@@ -3,17 +3,18 @@
 // registry runs as its own process with one region connected (kubeconfig, headscale, join) and one not.
 // What an owner and an operator see: the pods on a device's Node listed on its page, Headscale and ingress
 // health read from the region, a plain "not connected" for the other (configured, but without a join
-// section, so the registry does not act in its cluster), and an owner's remove taking
-// the device out of the cluster through the membership service.
+// section, so the registry does not act in its cluster), an owner's remove taking the device out of
+// the cluster through the membership service, and an operator's ban leaving no join credential alive.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { REGISTRY_API, type DeviceActionOutcome, type DeviceDetail, type RegionOverviewList } from "../../protocol/index.ts";
+import { REGISTRY_API, type DeviceActionOutcome, type DeviceDetail, type JoinCredentials, type RegionOverviewList } from "../../protocol/index.ts";
 import { EDGE_LABEL } from "../../registry/clusters/node-labels.ts";
 import { INGRESS_TAG, regionAclPolicy, renderAclPolicy } from "../../registry/vpn/acl-policy.ts";
 import { HeadscaleTailnet } from "../../registry/vpn/headscale-tailnet.ts";
-import { checkIn, newDevice } from "../api/support/device-requests.ts";
+import { checkIn, newDevice, signedFetch, type ApiDevice } from "../api/support/device-requests.ts";
 import { startHeadscale, type Headscale } from "../infra/headscale.ts";
 import { startKubeCluster, type KubeCluster } from "../infra/kube-cluster.ts";
 import { startTailscaled, type Tailscaled } from "../infra/tailscaled.ts";
+import { waitUntil } from "../infra/process.ts";
 import { withLogsOnFailure } from "../infra/work-dir.ts";
 import { newOwnerWallet, signInOwner, type TestOwner } from "../support/owner-wallet.ts";
 import { PLACES, region, registryConfigYaml, UNCONNECTED } from "../support/regions-config.ts";
@@ -27,6 +28,8 @@ let operator: TestOwner;
 let owner: TestOwner;
 let connected: string;
 let unconnected: string;
+/** A device that was handed join credentials and has not used them yet. */
+let joining: ApiDevice;
 
 function regionsYaml(admin: string): string {
   return registryConfigYaml({
@@ -82,6 +85,8 @@ beforeAll(
       await checkIn(registry.url, east, await owner.claimCode(), { hostname: "den-pc", regionChoice: "east" });
       connected = west.key.id;
       unconnected = east.key.id;
+      joining = newDevice();
+      await checkIn(registry.url, joining, await owner.claimCode(), { hostname: "attic-pc", rtts: [{ regionId: "west", rttMs: 12, error: null }] });
       // The device's Node in the cluster, with a GPU deployment and a small one on it.
       await createNode(connected, { [EDGE_LABEL]: "true" });
       await admin("POST", "/api/v1/namespaces", { metadata: { name: "lease-a" } });
@@ -148,4 +153,34 @@ describe("removing a device", () => {
     expect(out).toMatchObject({ state: "removed", cluster: { configured: false, nodeDeleted: false } });
     expect(out.message).toContain("not connected to its region's cluster");
   });
+});
+
+describe("banning a device", () => {
+  test("takes back the join credentials it was handed: the bootstrap token no longer authenticates and the tailnet key joins nothing", async () => {
+    const issued = await signedFetch(registry.url, joining, "POST", REGISTRY_API.deviceJoin);
+    expect(issued.status).toBe(200);
+    const creds = (await issued.json()) as JoinCredentials;
+    const bearer = creds.cluster.token.split("::")[1]!;
+    const asDevice = () => fetch(`${cluster.apiServerUrl}/api/v1/namespaces/default`, { headers: { Authorization: `Bearer ${bearer}` }, tls: { ca: cluster.caCertPem } } as RequestInit);
+    // The token authenticates now (it is only allowed to bootstrap, so the answer is 403, not 401).
+    expect((await asDevice()).status).toBe(403);
+
+    const banned = await operator.call("POST", REGISTRY_API.adminDeviceAction.replace(":id", joining.key.id).replace(":action", "ban"), { reason: "abuse report" });
+    const out = (await banned.json()) as DeviceActionOutcome;
+    expect(out).toMatchObject({ state: "banned", cluster: { configured: true } });
+    expect(out.message).toStartWith("Banned: the machine cannot check in again");
+
+    const tokenId = bearer.split(".")[0];
+    expect((await admin("GET", `/api/v1/namespaces/kube-system/secrets/bootstrap-token-${tokenId}`)).status).toBe(404);
+    // The API server keeps a token it has seen authenticate for up to 10 s (its token success cache).
+    await waitUntil("the banned device's token stops authenticating", async () => (await asDevice()).status === 401, { timeoutMs: 20_000 });
+    const machine = await startTailscaled({ name: "banned-1" });
+    try {
+      await expect(machine.up({ loginServer: hs.url, authKey: creds.tailnet.authKey, hostname: joining.key.id, timeoutSeconds: 10 })).rejects.toThrow();
+    } finally {
+      await machine.stop();
+    }
+    const again = await signedFetch(registry.url, joining, "POST", REGISTRY_API.deviceJoin);
+    expect(again.status).toBe(409);
+  }, 60_000);
 });

@@ -32,5 +32,12 @@ CREATE TABLE join_tokens (
 `,
     },
     { version: 4, name: "rewards: epochs, ledger, payouts, placement and readiness intervals", sql: renderSchema(REWARDS_SCHEMA, engine) },
+    {
+      version: 5,
+      name: "the tailnet join key issued with a bootstrap token, so leaving or a ban expires it too",
+      sql: `
+ALTER TABLE join_tokens ADD COLUMN auth_key_id TEXT;
+`,
+    },
   ];
 }
