@@ -31,6 +31,14 @@ export type OwnerRole = v.InferOutput<typeof OwnerRole>;
 export const OwnerSession = v.object({ address: v.string(), expiresAt: v.string(), roles: v.array(OwnerRole) });
 export type OwnerSession = v.InferOutput<typeof OwnerSession>;
 
+/** PayoutAddress is where an owner's payouts go: the address they set, or the one they sign in with (isOwn). */
+export const PayoutAddress = v.object({ payoutAddress: v.string(), isOwn: v.boolean() });
+export type PayoutAddress = v.InferOutput<typeof PayoutAddress>;
+
+/** SetPayoutAddressRequest names the Akash address to pay; an empty one pays the owner's own address again. */
+export const SetPayoutAddressRequest = v.object({ address: v.pipe(v.string(), v.maxLength(200, "an Akash address has at most 100 characters")) });
+export type SetPayoutAddressRequest = v.InferOutput<typeof SetPayoutAddressRequest>;
+
 /** CreateClaimCodeRequest makes a claim code; label helps the owner tell codes apart. */
 export const CreateClaimCodeRequest = v.object({ label: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(80, "a label has at most 80 characters"))) });
 export type CreateClaimCodeRequest = v.InferOutput<typeof CreateClaimCodeRequest>;

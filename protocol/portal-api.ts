@@ -271,6 +271,7 @@ export const PORTAL_PAGES = {
   claimStatus: "/portal/claim-codes/:code",
   offerDecision: "/portal/offers/:id/:decision",
   earnings: "/portal/earnings",
+  payoutAddress: "/portal/earnings/payout-address",
   admin: "/admin",
   adminRegion: "/admin/regions/:id",
   adminRegionTable: "/admin/regions/:id/devices",

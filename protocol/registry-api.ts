@@ -28,6 +28,7 @@ export const REGISTRY_API = {
   claimCodes: "/api/v1/owner/claim-codes",
   ownerDevices: "/api/v1/owner/devices",
   operatorOffers: "/api/v1/owner/operator-offers",
+  ownerPayoutAddress: "/api/v1/owner/payout-address",
   // Operators: paths with :id are templates.
   adminApprove: "/api/v1/admin/devices/:id/approve",
   adminWaitlists: "/api/v1/admin/waitlists",

@@ -193,7 +193,7 @@ export function buildPortal(d: PortalRootDeps): Portal {
     version: d.version,
     secureCookies,
   });
-  const earnings = earningsPages({ kit, earnings: d.earnings ?? null, payoutAddress: (owner) => service.payoutAddress(owner), portal: service });
+  const earnings = earningsPages({ kit, earnings: d.earnings ?? null, accounts: d.accounts, portal: service });
   const pages: PlainRoutes = {
     [STATIC_ROUTE]: (req) => serveStatic(req, PAGE_HEADERS),
     ...portalPages({ kit, portal: service, actions, accounts: d.accounts, regions: portalRegions, updateCommand: `curl -fsSL ${d.publicUrl}/install.sh | sh`, secureCookies, earnings: { devicePanel: earnings.devicePanel } }),

@@ -15,6 +15,7 @@ import { BUILD } from "../../protocol/index.ts";
 import { selectLines } from "../../registry/portal/ledger-selection.ts";
 import type { PortalRegion } from "../../registry/portal/ports.ts";
 import { PortalService } from "../../registry/portal/service.ts";
+import { SqlAccountsRepo } from "../../registry/accounts/sql-accounts-repo.ts";
 import { SqlPortalRepo } from "../../registry/portal/sql-portal-repo.ts";
 import { ClusterRecorder } from "../../registry/rewards/cluster-recorder.ts";
 import { leaseNamespace } from "../../registry/rewards/lease-id.ts";
@@ -126,6 +127,7 @@ const lines = Number((await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM l
 console.error(`closed ${closed.length} epochs in ${(closeMs / 1000).toFixed(1)} s: ${lines} ledger lines`);
 
 // ---- the pages ----
+const accountsRepo = new SqlAccountsRepo(db);
 const portal = new PortalService({ repo: new SqlPortalRepo(db), regions: () => REGIONS, placedCounts: async () => new Map(), waitlist: async () => [], registryVersion: BUILD.version, now: () => NOW });
 const ctx = { assets: PORTAL_ASSET_URLS, session: { address: OWNER, operator: false }, version: BUILD.version };
 
@@ -136,14 +138,15 @@ async function deviceList(pageSize: number): Promise<number> {
 }
 
 async function earnings(device: string | null): Promise<number> {
-  const [e, payout, names] = await Promise.all([rewards.ownerEarnings(OWNER), portal.payoutAddress(OWNER), portal.deviceNames(OWNER)]);
+  const [e, owner, names] = await Promise.all([rewards.ownerEarnings(OWNER), accountsRepo.getOwner(OWNER), portal.deviceNames(OWNER)]);
+  const payout = owner?.payoutAddress ?? null;
   let selection = null;
   if (device) {
     const statement = await rewards.deviceStatement(device, OWNER, null, null);
     const picked = selectLines(statement, { show: "net", denom: e.totals[0]?.denom ?? "uakt", device, epoch: null }, 500);
     selection = { title: `net, ${names[device]}`, lines: picked.lines, more: picked.more };
   }
-  const html = await EarningsPage({ ctx, earnings: e, payoutAddress: payout ?? OWNER, payoutAddressIsOwn: true, deviceNames: names, selection, csvUrl: "/api/v1/owner/earnings/statement.csv" });
+  const html = await EarningsPage({ ctx, earnings: e, payout: { payoutAddress: payout ?? OWNER, isOwn: payout === null, typed: payout ?? "", error: null }, flash: null, deviceNames: names, selection, csvUrl: "/api/v1/owner/earnings/statement.csv" });
   return html.length;
 }
 
@@ -175,7 +178,7 @@ async function measure(page: string, f: () => Promise<number>): Promise<Figure> 
 const held = await rewards.ownerEarnings(OWNER);
 const names = await portal.deviceNames(OWNER);
 const renderOnly = async () =>
-  (await EarningsPage({ ctx, earnings: held, payoutAddress: OWNER, payoutAddressIsOwn: true, deviceNames: names, selection: null, csvUrl: "/api/v1/owner/earnings/statement.csv" })).length;
+  (await EarningsPage({ ctx, earnings: held, payout: { payoutAddress: OWNER, isOwn: true, typed: "", error: null }, flash: null, deviceNames: names, selection: null, csvUrl: "/api/v1/owner/earnings/statement.csv" })).length;
 
 // Where the full list's time goes: the read model (store, uptime strips, hardware), and the view on data in memory.
 const allDevices = await portal.devicePage({ owner: OWNER }, {}, 1, 1000);

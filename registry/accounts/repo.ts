@@ -77,6 +77,8 @@ export interface AccountsRepo {
   /** ensureOwner records address as an owner; says whether it is new. */
   ensureOwner(address: string, now: number, ex?: SqlExecutor): Promise<boolean>;
   getOwner(address: string, ex?: SqlExecutor): Promise<OwnerRecord | null>;
+  /** setPayoutAddress records where the owner is paid; null pays them at their own address. The owner must exist. */
+  setPayoutAddress(address: string, payoutAddress: string | null, ex?: SqlExecutor): Promise<void>;
   /**
    * lockOwner holds the owner's row until the transaction ends, so two transactions deciding something
    * about one owner (its open offers) take turns. The owner must exist.

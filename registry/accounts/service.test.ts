@@ -459,3 +459,54 @@ describeEachEngine("accounts: first user bootstraps (operator offers)", (db) => 
     expect(await refusal(accounts.acceptOperatorOffer(owner, offer.id))).toMatchObject({ status: 409 });
   });
 });
+
+describeEachEngine("accounts: payout address", (db) => {
+  test("an owner is paid at their own address until they set another; setting their own (or nothing) goes back to it", async () => {
+    const { accounts } = serviceOn(db());
+    const owner = randomAddress();
+    expect(await accounts.payoutAddress(owner)).toEqual({ payoutAddress: owner, isOwn: true });
+    const cold = randomAddress();
+    // Typed in upper case with spaces around it, as pasted: kept in the canonical form.
+    expect(await accounts.setPayoutAddress(owner, `  ${cold.toUpperCase()} `)).toEqual({ payoutAddress: cold, isOwn: false });
+    expect(await accounts.payoutAddress(owner)).toEqual({ payoutAddress: cold, isOwn: false });
+    expect(await accounts.setPayoutAddress(owner, owner)).toEqual({ payoutAddress: owner, isOwn: true });
+    await accounts.setPayoutAddress(owner, cold);
+    expect(await accounts.setPayoutAddress(owner, "")).toEqual({ payoutAddress: owner, isOwn: true });
+    expect(await accounts.payoutAddress(owner)).toEqual({ payoutAddress: owner, isOwn: true });
+  });
+
+  test("an address a wallet would not accept is refused with what is wrong, and the one set before stays", async () => {
+    const { accounts } = serviceOn(db());
+    const owner = randomAddress();
+    const cold = randomAddress();
+    await accounts.setPayoutAddress(owner, cold);
+    const cosmos = toBech32("cosmos", crypto.getRandomValues(new Uint8Array(20)));
+    const typo = `${cold.slice(0, -1)}${cold.endsWith("q") ? "p" : "q"}`;
+    const cases: [string, string][] = [
+      [cosmos, "a cosmos address, not an Akash one"],
+      [typo, "not a valid bech32 address"],
+      ["akash1", "not a valid bech32 address"],
+      [`akash1${"q".repeat(120)}`, "too long"],
+    ];
+    for (const [typed, says] of cases) {
+      const e = await refusal(accounts.setPayoutAddress(owner, typed));
+      expect(e).toMatchObject({ status: 400, code: "invalid_address" });
+      expect(e.message).toContain(says);
+    }
+    expect(await accounts.payoutAddress(owner)).toEqual({ payoutAddress: cold, isOwn: false });
+  });
+
+  test("each change is in the audit log, from what to what; saving the same address again adds nothing", async () => {
+    const { accounts } = serviceOn(db());
+    const owner = randomAddress();
+    const cold = randomAddress();
+    await accounts.setPayoutAddress(owner, cold);
+    await accounts.setPayoutAddress(owner, cold);
+    await accounts.setPayoutAddress(owner, "");
+    const mine = (await accounts.listAudit({ limit: 1000 })).filter((a) => a.target === owner);
+    expect(mine.map((a) => [a.actor, a.action, a.detail])).toEqual([
+      [owner, "owner.payout_address", `payouts go to the owner's own address (were going to ${cold})`],
+      [owner, "owner.payout_address", `payouts go to ${cold} (were going to the owner's own address)`],
+    ]);
+  });
+});

@@ -5,7 +5,7 @@
 // region allows first-user bootstrap. Tokens and signatures never leave this file except to their owner.
 
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { AuditEntry, AuthChallenge, AuthVerifyRequest, ClaimCode, OperatorOffer, OwnerRole, OwnerSession } from "../../protocol/index.ts";
+import type { AuditEntry, AuthChallenge, AuthVerifyRequest, ClaimCode, OperatorOffer, OwnerRole, OwnerSession, PayoutAddress } from "../../protocol/index.ts";
 import type { SqlExecutor } from "../store/sql-driver.ts";
 import { AccountsError } from "./accounts-error.ts";
 import { verifyAdr36 } from "./adr36.ts";
@@ -334,6 +334,34 @@ export class AccountsService {
       if (revoked) await this.repo.appendAudit({ at: now, actor, action: "operator.revoke", target: address, regionId, detail: "operator role revoked" }, tx);
       return revoked;
     });
+  }
+
+  // ---- payouts ----
+
+  /** payoutAddress is where owner's payouts go: the address they set, or the one they sign in with. */
+  async payoutAddress(owner: string): Promise<PayoutAddress> {
+    const set = (await this.repo.getOwner(owner))?.payoutAddress ?? null;
+    return { payoutAddress: set ?? owner, isOwn: set === null };
+  }
+
+  /**
+   * setPayoutAddress sends owner's payouts to address from the next payout batch on (one already built keeps
+   * the addresses it was built with), or to their own address again when address is empty. The address is
+   * checked as a wallet would; the change, from what to what, goes in the audit log, as money follows it.
+   */
+  async setPayoutAddress(owner: string, address: string): Promise<PayoutAddress> {
+    const text = address.trim();
+    const parsed = text === "" ? null : parseAkashAddress(text);
+    const next = parsed === owner ? null : parsed;
+    const words = (a: string | null) => a ?? "the owner's own address";
+    await this.repo.transaction(async (tx) => {
+      await this.repo.ensureOwner(owner, this.now(), tx);
+      const before = (await this.repo.getOwner(owner, tx))?.payoutAddress ?? null;
+      if (before === next) return;
+      await this.repo.setPayoutAddress(owner, next, tx);
+      await this.audit({ actor: owner, action: "owner.payout_address", target: owner, detail: `payouts go to ${words(next)} (were going to ${words(before)})` }, tx);
+    });
+    return { payoutAddress: next ?? owner, isOwn: next === null };
   }
 
   // ---- audit log ----

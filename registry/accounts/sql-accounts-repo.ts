@@ -83,6 +83,10 @@ export class SqlAccountsRepo implements AccountsRepo {
     return r ? { address: String(r.address), createdAt: num(r.created_at), payoutAddress: strOrNull(r.payout_address) } : null;
   }
 
+  async setPayoutAddress(address: string, payoutAddress: string | null, ex: SqlExecutor = this.db): Promise<void> {
+    await ex.run("UPDATE owners SET payout_address = $2 WHERE address = $1", [address, payoutAddress]);
+  }
+
   async lockOwner(address: string, ex: SqlExecutor): Promise<void> {
     // A no-op write takes PostgreSQL's row lock until commit; SQLite's write transactions are serial anyway.
     await ex.run("UPDATE owners SET address = address WHERE address = $1", [address]);

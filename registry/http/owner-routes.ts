@@ -11,7 +11,9 @@ import {
   OperatorOfferList,
   OwnerDeviceList,
   OwnerSession,
+  PayoutAddress,
   REGISTRY_API,
+  SetPayoutAddressRequest,
 } from "../../protocol/index.ts";
 import type { AccountsService } from "../accounts/service.ts";
 import type { DevicesService } from "../devices/service.ts";
@@ -114,6 +116,27 @@ export function ownerRoutes(d: OwnerRouteDeps): RouteDef[] {
       limit: "ip",
       response: OwnerDeviceList,
       handler: async ({ auth }) => ({ devices: await d.devices.ownerDevices(auth.owner!.address) }),
+    }),
+    route({
+      method: "GET",
+      path: REGISTRY_API.ownerPayoutAddress,
+      summary: "Where this owner's payouts go: the address they set, or the one they sign in with",
+      tag: "owners",
+      auth: "owner",
+      limit: "ip",
+      response: PayoutAddress,
+      handler: ({ auth }) => d.accounts.payoutAddress(auth.owner!.address),
+    }),
+    route({
+      method: "POST",
+      path: REGISTRY_API.ownerPayoutAddress,
+      summary: "Pay this owner at another Akash address from the next payout batch on; an empty address pays their own again",
+      tag: "owners",
+      auth: "owner",
+      limit: "ip",
+      body: SetPayoutAddressRequest,
+      response: PayoutAddress,
+      handler: ({ body, auth }) => d.accounts.setPayoutAddress(auth.owner!.address, body.address),
     }),
     route({
       method: "GET",

@@ -118,5 +118,3 @@ export interface EarningsPort {
   deviceEarnings(deviceId: string, owner: string): Promise<DeviceEarnings>;
 }
 
-/** PayoutAddressPort says where an owner is paid, when they set an address other than their own. */
-export type PayoutAddressPort = (owner: string) => Promise<string | null>;

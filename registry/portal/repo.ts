@@ -68,8 +68,6 @@ export interface PortalRepo {
   onlineMs(regionIds: readonly string[], from: number, to: number): Promise<Map<string, number>>;
   /** countsByRegionState counts devices per region (null for none) and state. */
   countsByRegionState(): Promise<{ regionId: string | null; state: DeviceState; count: number }[]>;
-  /** payoutAddress is where the owner asked to be paid, or null when they set nothing (they are paid at their own address). */
-  payoutAddress(owner: string): Promise<string | null>;
   /** devicesInStates lists the devices in any of the states (network totals). */
   devicesInStates(states: readonly DeviceState[]): Promise<PortalDeviceRow[]>;
 }

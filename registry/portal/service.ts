@@ -187,11 +187,6 @@ export class PortalService {
     return Object.fromEntries((await this.o.repo.devices({ owner })).map((r) => [r.id, r.hostname || r.id]));
   }
 
-  /** payoutAddress is where the owner is paid: the address they set, or null for their own. */
-  payoutAddress(owner: string): Promise<string | null> {
-    return this.o.repo.payoutAddress(owner);
-  }
-
   // ---- one device ----
 
   /** deviceFacts says whose and where a device is, for the caller's access check; null when unknown. */

@@ -122,11 +122,6 @@ export class SqlPortalRepo implements PortalRepo {
     return rows.map((r) => ({ regionId: r.regionId, state: r.state, count: Number(r.n) }));
   }
 
-  async payoutAddress(owner: string): Promise<string | null> {
-    const rows = await this.db.query<{ payout: string | null }>("SELECT payout_address AS payout FROM owners WHERE address = $1", [owner]);
-    return rows[0]?.payout ?? null;
-  }
-
   async devicesInStates(states: readonly DeviceState[]): Promise<PortalDeviceRow[]> {
     if (states.length === 0) return [];
     const rows = await this.db.query(`SELECT ${ROW_COLUMNS} FROM devices WHERE state IN (${marks(states.length)}) ORDER BY created_at, id`, states);

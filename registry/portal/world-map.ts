@@ -35,7 +35,15 @@ export interface WorldGeometry {
   borders: string;
 }
 
-const projection = geoNaturalEarth1().fitSize([MAP_WIDTH, MAP_HEIGHT], { type: "Sphere" });
+/** The sphere's outline is stroked; a margin keeps that stroke (and Antarctica's edge) inside the picture. */
+const MAP_MARGIN = 6;
+const projection = geoNaturalEarth1().fitExtent(
+  [
+    [MAP_MARGIN, MAP_MARGIN],
+    [MAP_WIDTH - MAP_MARGIN, MAP_HEIGHT - MAP_MARGIN],
+  ],
+  { type: "Sphere" },
+);
 // One decimal of a pixel is finer than the 1:110m data; more digits only make the document bigger.
 const path = geoPath(projection).digits(1);
 

@@ -3,6 +3,7 @@
 // closing epochs reads leases, prices and block heights over HTTP as it would from a chain node. Operators
 // close epochs, verify them and try a payout; an owner and a device read their earnings and the CSV.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { fromBech32, toBech32 } from "@cosmjs/encoding";
 import { ErrorEnvelope, REGISTRY_API, type DeviceEarnings, type EarningsPolicyView, type EpochSummaryList, type EpochVerification, type OwnerEarnings } from "../../protocol/index.ts";
 import * as v from "valibot";
 import { fixture, startAkashRestStub, type AkashRestStub } from "../support/akash-rest-stub.ts";
@@ -119,6 +120,21 @@ describe("earnings over the registry's API", () => {
     expect(e.epochs[0]!.verdict!.reason).toContain("no benchmark on record");
     expect(e.nextCloseAt).toBe(new Date(FIRST + 72 * HOUR).toISOString());
     expect((await sessionFetch(registry.url, "forged", "GET", REGISTRY_API.deviceEarnings)).status).toBe(401);
+  });
+
+  test("the owner sets where payouts go; a wrong address is refused with what to do and changes nothing; signed out it is refused", async () => {
+    const path = REGISTRY_API.ownerPayoutAddress;
+    expect(await (await owner.call("GET", path)).json()).toEqual({ payoutAddress: owner.address, isOwn: true });
+    const cold = operatorWallet.address;
+    expect(await (await owner.call("POST", path, { address: cold })).json()).toEqual({ payoutAddress: cold, isOwn: false });
+    const cosmos = toBech32("cosmos", fromBech32(cold, 90).data);
+    expect(await refusal(await owner.call("POST", path, { address: cosmos }), 400)).toContain("switch your wallet to the Akash network");
+    expect(await refusal(await owner.call("POST", path, { address: 42 }), 400)).toContain("address");
+    expect(await (await owner.call("GET", path)).json()).toEqual({ payoutAddress: cold, isOwn: false });
+    // Another owner's setting is theirs alone.
+    expect(await (await operator.call("GET", path)).json()).toEqual({ payoutAddress: operatorWallet.address, isOwn: true });
+    expect((await fetch(registry.url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ address: owner.address }) })).status).toBe(401);
+    expect(await (await owner.call("POST", path, { address: "" })).json()).toEqual({ payoutAddress: owner.address, isOwn: true });
   });
 
   test("the owner reads their summary, their device's earnings (not another's), and the CSV", async () => {

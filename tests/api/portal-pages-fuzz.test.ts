@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 const PAGES = Object.values(PORTAL_PAGES);
-const POSTABLE = new Set<string>([PORTAL_PAGES.signIn, PORTAL_PAGES.signInVerify, PORTAL_PAGES.signOut, PORTAL_PAGES.deviceAction, PORTAL_PAGES.devicesBulk, PORTAL_PAGES.claimCodes, PORTAL_PAGES.offerDecision, PORTAL_PAGES.adminDeviceAction, PORTAL_PAGES.adminOffer]);
+const POSTABLE = new Set<string>([PORTAL_PAGES.signIn, PORTAL_PAGES.signInVerify, PORTAL_PAGES.signOut, PORTAL_PAGES.deviceAction, PORTAL_PAGES.devicesBulk, PORTAL_PAGES.claimCodes, PORTAL_PAGES.payoutAddress, PORTAL_PAGES.offerDecision, PORTAL_PAGES.adminDeviceAction, PORTAL_PAGES.adminOffer]);
 
 const junk = fc.oneof(
   fc.string({ maxLength: 40 }),

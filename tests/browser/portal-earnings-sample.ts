@@ -91,8 +91,8 @@ export async function earningsSample(owner: string): Promise<EarningsSample> {
   const html = await EarningsPage({
     ctx: { assets: PORTAL_ASSET_URLS, session: { address: owner, operator: false }, version: "sample" },
     earnings,
-    payoutAddress: owner,
-    payoutAddressIsOwn: true,
+    payout: { payoutAddress: owner, isOwn: true, typed: "", error: null },
+    flash: null,
     deviceNames: names,
     selection: { title: "net, lab-pc", lines, more: 41 },
     csvUrl: "/api/v1/owner/earnings/statement.csv",

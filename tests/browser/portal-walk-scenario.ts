@@ -226,6 +226,26 @@ async function main(input: PortalWalkInput): Promise<void> {
       await bothSizes(owner, "11b-earnings-with-ledger", sample);
       await owner.context.unroute("**/portal/earnings-sample");
     },
+    async "payout-address"() {
+      const { page } = owner;
+      await page.goto(`${url}/portal/earnings`);
+      await arrive(page, "/portal/earnings");
+      const field = page.getByLabel("Pay to another Akash address");
+      // One character off, as a hand-typed address often is: the checksum catches it.
+      const typo = `${input.operator.address.slice(0, -1)}${input.operator.address.endsWith("q") ? "p" : "q"}`;
+      await field.fill(typo);
+      await page.getByRole("button", { name: "Save payout address" }).click();
+      await page.locator("#payout .has-error").waitFor();
+      includesAll(await textOf(page, "#payout"), ["is not a valid bech32 address", "copy the address from Keplr or Leap", `Payouts go to ${input.owner.address}, the address you signed in with`], "the payout form after a mistyped address");
+      assert.equal(await field.inputValue(), typo, "the mistyped address is kept in the field to correct");
+      // The refused form's answer has no address of its own to open again at phone width: one shot.
+      await shot(page, "desktop-portal-11c-payout-address-mistyped");
+      await field.fill(input.operator.address);
+      await page.getByRole("button", { name: "Save payout address" }).click();
+      await page.locator(".alert", { hasText: "Saved: payouts from the next batch on go to the address below" }).waitFor();
+      includesAll(await textOf(page, "#payout"), [`Payouts go to ${input.operator.address}, the payout address you set`], "the payout form after saving");
+      await bothSizes(owner, "11d-payout-address-saved");
+    },
     async "sign-out"() {
       const { page } = owner;
       await page.getByRole("button", { name: "Sign out" }).click();

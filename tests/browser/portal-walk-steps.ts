@@ -37,6 +37,7 @@ export const STEPS = [
   "add-device",
   "remove",
   "earnings",
+  "payout-address",
   "sign-out",
   "sign-in-by-hand",
   "admin",

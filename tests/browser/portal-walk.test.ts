@@ -50,6 +50,7 @@ const TITLES: Record<Step, string> = {
   "add-device": "adding a device shows the exact install command with a copy button and a QR code, and the device appears when it checks in",
   remove: "the owner removes a device; its page says it left the network",
   earnings: "the earnings page says when earnings appear; a populated one shows totals that open their ledger lines, a chart, devices, epochs, payouts and the payout address, on a phone too",
+  "payout-address": "the owner sends payouts to another address: a mistyped one is refused in the form with the reason and nothing changes, a good one is saved and shown",
   "sign-out": "signing out ends the session: the old cookie opens nothing",
   "sign-in-by-hand": "without a wallet, the owner gets the exact message, a wrong paste is refused with a reason, a good signature signs in",
   admin: "the admin overview shows the operator's regions with load and health, waiting areas with ready marks, and recent actions",

@@ -5,12 +5,14 @@
 // provider-owned Node run lease pods the real scheduler placed. Nothing but the registry records the
 // cluster, and no one closes the epoch by hand: it must close on its own once it ends, with each lease's
 // revenue credited to the devices whose Nodes ran its pods, the provider's Node taking its share of the
-// work, and an availability share only for devices both heartbeating and Ready and schedulable.
+// work, and an availability share only for devices both heartbeating and Ready and schedulable. The
+// payout batch then pays the owner at the payout address they set.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
-import { REGISTRY_API, type EarningsStatement, type EpochSummaryList, type EpochVerification } from "../../protocol/index.ts";
+import { toBech32 } from "@cosmjs/encoding";
+import { REGISTRY_API, type EarningsStatement, type EpochSummaryList, type EpochVerification, type PayoutBatch } from "../../protocol/index.ts";
 import { EDGE_LABEL } from "../../registry/clusters/node-labels.ts";
 import { leaseKey, leaseNamespace, type LeaseId } from "../../registry/rewards/lease-id.ts";
 import { heartbeat, checkIn, newDevice, sessionFetch } from "../api/support/device-requests.ts";
@@ -66,7 +68,7 @@ beforeAll(async () => {
   chain: { restUrl: "${chain.url}" }
   firstEpochStartsAt: "${new Date(epochEnd - HOUR).toISOString()}"
   observationGraceS: 3
-  policy: { version: 1, epochHours: 1, verification: { requireBenchmark: false } }
+  policy: { version: 1, epochHours: 1, verification: { requireBenchmark: false }, minimumPayout: { uakt: 1 } }
 `,
   });
   operator = await signInOwner(registry.url, operatorWallet);
@@ -92,6 +94,8 @@ describe("a registry with a connected region records the cluster for rewards and
           devices.push({ id: answer.device.deviceId, token: answer.session.token, seq: 0 });
         }
         const [a, b, c] = devices as [(typeof devices)[number], (typeof devices)[number], (typeof devices)[number]];
+        const payTo = toBech32("akash", crypto.getRandomValues(new Uint8Array(20)));
+        expect(await (await owner.call("POST", REGISTRY_API.ownerPayoutAddress, { address: payTo })).json()).toEqual({ payoutAddress: payTo, isOwn: false });
         const beat = () => {
           for (const d of devices) void sessionFetch(registry.url, d.token, "POST", REGISTRY_API.telemetry, { records: [heartbeat(++d.seq)] });
         };
@@ -135,6 +139,15 @@ describe("a registry with a connected region records the cluster for rewards and
         // Availability: A and B were heartbeating and Ready; C heartbeated but was cordoned all along.
         expect(new Set(credits("availability_credit").map((l) => l.device))).toEqual(new Set([a.id, b.id]));
         for (const l of [...credits("usage_credit"), ...credits("availability_credit")]) expect(BigInt(l.amount)).toBeGreaterThan(0n);
+
+        // The owner set a payout address (a hardware wallet's) while the epoch ran: the batch pays it, not the sign-in address.
+        const built = await operator.call("POST", REGISTRY_API.adminPayouts, { denom: "uakt" });
+        expect(built.status).toBe(200);
+        const batch = (await built.json()) as PayoutBatch;
+        const net = statement.totals.find((t) => t.denom === "uakt")!.net;
+        expect(batch.items).toEqual([{ owner: owner.address, address: payTo, amount: net }]);
+        expect(JSON.stringify(batch.txs[0]!.unsignedTx)).toContain(payTo);
+        expect(JSON.stringify(batch.txs[0]!.unsignedTx)).not.toContain(owner.address);
       }),
     300_000,
   );

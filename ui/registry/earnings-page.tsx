@@ -1,5 +1,6 @@
 import { PORTAL_PAGES, pagePath, type DeviceEarnings, type EarningsTotals, type EpochEarnings, type LedgerLine, type OwnerEarnings } from "../../protocol/index.ts";
-import { Alert, DataTable, formatWhen, type Column } from "../kit/index.ts";
+import { Alert, DataTable, formatWhen, InputField, type Column } from "../kit/index.ts";
+import { Flash } from "./flash.tsx";
 import { formatDay } from "./format-span.ts";
 import { Legend } from "./legend.tsx";
 import { formatAmount, microNumber, unitName } from "./money.ts";
@@ -36,13 +37,51 @@ export interface EarningsPageProps {
   ctx: PortalContext;
   /** null when this registry computes no earnings. */
   earnings: OwnerEarnings | null;
-  /** Where payouts go: the owner's payout address, or their own address. */
-  payoutAddress: string;
-  payoutAddressIsOwn: boolean;
+  /** Where payouts go (the owner's payout address, or their own: isOwn), and the form's typed value and error. */
+  payout: PayoutForm;
+  /** The outcome of the form just sent. */
+  flash: string | null;
   deviceNames: Record<string, string>;
   selection: LedgerSelection | null;
   /** The statement's CSV, for the same range. */
   csvUrl: string;
+}
+
+export interface PayoutForm {
+  payoutAddress: string;
+  isOwn: boolean;
+  typed: string;
+  error: string | null;
+}
+
+/** PayoutAddressCard says where payouts go and lets the owner send them elsewhere (or back to their own address). */
+function PayoutAddressCard({ p }: { p: PayoutForm }): JSX.Element {
+  return (
+    <section class="card" id="payout" aria-labelledby="payout-title">
+      <h2 id="payout-title">Payout address</h2>
+      <p>
+        Payouts go to <code class="address" safe>{p.payoutAddress}</code>
+        {p.isOwn ? ", the address you signed in with." : ", the payout address you set."}
+      </p>
+      <form method="post" action={PORTAL_PAGES.payoutAddress}>
+        <InputField
+          name="address"
+          label="Pay to another Akash address"
+          hint="For example a hardware wallet's. It counts from the next payout batch on; a batch already built keeps its addresses. Leave it empty to be paid at the address you signed in with."
+          value={p.typed}
+          error={p.error ?? undefined}
+          placeholder="akash1…"
+          autocomplete="off"
+          spellcheck={false}
+        />
+        <div class="actions">
+          <button type="submit" class="button">
+            Save payout address
+          </button>
+        </div>
+      </form>
+    </section>
+  );
 }
 
 const FIGURES: { key: EarningsFigure; label: string; explain: string }[] = [
@@ -214,9 +253,9 @@ export function EarningsPage(p: EarningsPageProps): JSX.Element {
           ""
         )}
       </div>
+      <Flash text={p.flash} />
       <p class="small">
-        Payouts go to <code class="address" safe>{p.payoutAddress}</code>
-        {p.payoutAddressIsOwn ? " (the address you signed in with)" : " (the payout address you set)"}.
+        Payouts go to <code class="address" safe>{p.payout.payoutAddress}</code> (<a href="#payout">{p.payout.isOwn ? "the address you signed in with" : "the payout address you set"}</a>).
       </p>
       {!e ? (
         <Alert tone="info" title="This registry does not compute earnings yet">
@@ -303,6 +342,7 @@ export function EarningsPage(p: EarningsPageProps): JSX.Element {
       ) : (
         ""
       )}
+      <PayoutAddressCard p={p.payout} />
     </PortalLayout>
   );
 }
