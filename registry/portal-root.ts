@@ -17,7 +17,6 @@ import type { RouteDef } from "./http/route.ts";
 import type { PlainRoutes } from "./http/server.ts";
 import type { KubeClusterAdmin } from "./clusters/kube-cluster-admin.ts";
 import { DRAIN_TIMEOUT_MS, type MembershipService } from "./membership/service.ts";
-import { LEASE_LABELS } from "./rewards/lease-id.ts";
 import { DEVICE_TAG, INGRESS_TAG } from "./vpn/acl-policy.ts";
 import type { HeadscaleTailnet } from "./vpn/headscale-tailnet.ts";
 import { DeviceActions } from "./portal/device-actions.ts";
@@ -55,7 +54,7 @@ export interface PortalRootDeps {
 
 /** RegionAdapters is what the portals use of a connected region's adapters; region-wiring.ts's WiredRegion is one. */
 export interface RegionAdapters {
-  cluster: Pick<KubeClusterAdmin, "cordon" | "uncordon" | "drain" | "deleteNode" | "health" | "podsOnNode" | "machineNodes">;
+  cluster: Pick<KubeClusterAdmin, "cordon" | "uncordon" | "drain" | "deleteNode" | "health" | "podsOnNode" | "leaseOwners" | "machineNodes">;
   tailnet: Pick<HeadscaleTailnet, "removeNode" | "health" | "listNodes">;
 }
 
@@ -155,12 +154,13 @@ export function buildPortal(d: PortalRootDeps): Portal {
   const workloads: WorkloadsPort = async (deviceId, regionId) => {
     const w = d.wired.get(regionId);
     if (!w) return { source: "no_cluster" };
-    const listing = w.cluster.podsOnNode(deviceId);
+    // The pods, then who deployed each one's lease (its namespace's labels), within one time limit.
+    const listing = w.cluster.podsOnNode(deviceId).then(async (pods) => ({ pods, owners: await w.cluster.leaseOwners(pods.map((p) => p.namespace)) }));
     listing.catch(() => {}); // a late failure after the timeout has nobody to tell
     const timeout = new Promise<null>((resolve) => setTimeout(resolve, WORKLOADS_TIMEOUT_MS, null).unref());
-    const pods = await Promise.race([listing, timeout]);
-    if (pods === null) return { source: "unreachable" };
-    return { source: "cluster", workloads: workloadsFrom(pods.map((p) => ({ ...p, gpus: p.requests.gpus, leaseOwner: p.labels[LEASE_LABELS.owner] ?? null }))) };
+    const found = await Promise.race([listing, timeout]);
+    if (found === null) return { source: "unreachable" };
+    return { source: "cluster", workloads: workloadsFrom(found.pods.map((p) => ({ ...p, gpus: p.requests.gpus, leaseOwner: found.owners.get(p.namespace) ?? null }))) };
   };
 
   const service = new PortalService({

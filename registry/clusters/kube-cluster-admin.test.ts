@@ -484,6 +484,15 @@ describe("device Nodes", () => {
     await admin("GET", "/api/v1/namespaces/kube-system/secrets/leaving-device.node-password.k3s", undefined, [404]);
     expect(await clusterAdmin.deleteNode("leaving-device")).toEqual({ nodeDeleted: false, passwordDeleted: false });
   }, 30_000);
+
+  test("who deployed a lease is read from its Namespace's labels (the provider labels the Namespace, not the pods); others are left out", async () => {
+    const tenant = "akash1szns0tmacalwzg50jyn3sreevjp4ukltnxfx09";
+    const leaseLabels = { "akash.network/lease.id.owner": tenant, "akash.network/lease.id.dseq": "5100001", "akash.network/lease.id.gseq": "1", "akash.network/lease.id.oseq": "1" };
+    await admin("POST", "/api/v1/namespaces", { metadata: { name: "lease-ns-owned", labels: leaseLabels } });
+    await admin("POST", "/api/v1/namespaces", { metadata: { name: "plain-ns" } });
+    const owners = await clusterAdmin.leaseOwners(["lease-ns-owned", "plain-ns", "lease-ns-owned", "no-such-ns"]);
+    expect([...owners]).toEqual([["lease-ns-owned", tenant]]);
+  });
 });
 
 describe("the registry's RBAC is exactly enough", () => {

@@ -5,6 +5,7 @@ import { startClusterWatch } from "./cluster-watch.ts";
 import { BOOTSTRAP_TOKEN_NAMESPACE, bootstrapTokenSecret, formatK3sToken, newTokenParts, rfc3339, tokenSecretName } from "./k3s-token.ts";
 import { kubeFetch, makeApi } from "./kube-transport.ts";
 import { EDGE_LABEL } from "./node-labels.ts";
+import { LEASE_LABELS } from "../rewards/lease-id.ts";
 import { podState } from "./pod-state.ts";
 
 // ClusterAdmin over the Kubernetes API with the registry's own ServiceAccount (the RBAC `akash-home registry
@@ -148,6 +149,23 @@ export class KubeClusterAdmin implements ClusterAdmin {
   /** podsOnNode lists the pods bound to a Node as the cluster reports them; none for a Node that does not exist. */
   async podsOnNode(name: string): Promise<PodState[]> {
     return (await this.podsOn(name)).flatMap((pod) => podState(pod) ?? []);
+  }
+
+  /**
+   * leaseOwners reads who deployed each namespace's lease: Akash's provider puts the lease.id labels on the
+   * lease's Namespace, not on its pods. A namespace that is gone, unlabelled or unreadable is left out: the
+   * caller shows the namespace instead.
+   */
+  async leaseOwners(namespaces: readonly string[]): Promise<Map<string, string>> {
+    const owners = new Map<string, string>();
+    await Promise.all(
+      [...new Set(namespaces)].map(async (name) => {
+        const ns = await this.core.readNamespace({ name }).catch(() => null);
+        const owner = ns?.metadata?.labels?.[LEASE_LABELS.owner];
+        if (owner) owners.set(name, owner);
+      }),
+    );
+    return owners;
   }
 
   /**

@@ -21,6 +21,8 @@ export interface PolicyRule {
 export const CLUSTER_RULES: PolicyRule[] = [
   { apiGroups: [""], resources: ["nodes"], verbs: ["list", "watch", "patch", "delete"] },
   { apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"] },
+  // Who deployed a device's workloads: Akash labels the lease's Namespace, not its pods.
+  { apiGroups: [""], resources: ["namespaces"], verbs: ["get"] },
   { apiGroups: [""], resources: ["pods/eviction"], verbs: ["create"] },
 ];
 

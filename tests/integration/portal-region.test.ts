@@ -20,6 +20,8 @@ import { newOwnerWallet, signInOwner, type TestOwner } from "../support/owner-wa
 import { PLACES, region, registryConfigYaml, UNCONNECTED } from "../support/regions-config.ts";
 import { startRegistryProcess, type RegistryProcess } from "../support/registry-process.ts";
 
+const TENANT = "akash1szns0tmacalwzg50jyn3sreevjp4ukltnxfx09";
+
 let cluster: KubeCluster;
 let hs: Headscale;
 let ingress: Tailscaled;
@@ -89,7 +91,8 @@ beforeAll(
       await checkIn(registry.url, joining, await owner.claimCode(), { hostname: "attic-pc", rtts: [{ regionId: "west", rttMs: 12, error: null }] });
       // The device's Node in the cluster, with a GPU deployment and a small one on it.
       await createNode(connected, { [EDGE_LABEL]: "true" });
-      await admin("POST", "/api/v1/namespaces", { metadata: { name: "lease-a" } });
+      // Labelled as Akash's provider labels a lease's Namespace (its pods carry no lease labels).
+      await admin("POST", "/api/v1/namespaces", { metadata: { name: "lease-a", labels: { "akash.network/lease.id.owner": TENANT, "akash.network/lease.id.dseq": "5100001" } } });
       await bindPod("lease-a", "inference-0", connected, 1);
       await bindPod("lease-a", "sidecar-0", connected, 0);
     }),
@@ -105,15 +108,16 @@ afterAll(async () => {
 const detailOf = async (id: string) => (await (await owner.call("GET", REGISTRY_API.ownerDevice.replace(":id", id))).json()) as DeviceDetail;
 
 describe("a device page", () => {
-  test("lists what runs on the device's Node as the region's cluster reports it, GPU work first", async () => {
+  test("lists what runs on the device's Node as the region's cluster reports it, GPU work first, with who deployed it", async () => {
     const detail = await detailOf(connected);
     expect(detail.workloadsSource).toBe("cluster");
     expect(detail.workloads).toEqual([
-      { namespace: "lease-a", name: "inference-0", leaseOwner: null, since: null, gpus: 1 },
-      { namespace: "lease-a", name: "sidecar-0", leaseOwner: null, since: null, gpus: 0 },
+      { namespace: "lease-a", name: "inference-0", leaseOwner: TENANT, since: null, gpus: 1 },
+      { namespace: "lease-a", name: "sidecar-0", leaseOwner: TENANT, since: null, gpus: 0 },
     ]);
     const html = await (await fetch(`${registry.url}/portal/devices/${connected}`, { headers: { cookie: owner.cookie, accept: "text/html" } })).text();
     expect(html).toContain("inference-0");
+    expect(html).toContain(`deployed by ${TENANT}`);
     expect(html).toContain("As the region's cluster lists them now.");
   });
 
