@@ -4,10 +4,10 @@
 // Everything the adapter does is checked through the admin's eyes, never through the adapter itself.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { KubeConfig } from "@kubernetes/client-node";
-import { parseAllDocuments } from "yaml";
 import { startKubeCluster, type KubeCluster } from "../../tests/infra/kube-cluster.ts";
 import { FAKE_NODE_ANNOTATION } from "../../tests/infra/kwok.ts";
 import { waitUntil } from "../../tests/infra/process.ts";
+import { applyManifest, kubeconfigWithToken as kubeconfigWithTokenFor, registryToken } from "../../tests/infra/registry-credentials.ts";
 import { withLogsOnFailure } from "../../tests/infra/work-dir.ts";
 import { freePort } from "../../tests/support/free-port.ts";
 import { regionManifest } from "../cli/region-manifest.ts";
@@ -38,39 +38,8 @@ async function admin<T = any>(method: string, path: string, body?: unknown, expe
   return (text ? JSON.parse(text) : {}) as T;
 }
 
-const REST_PATHS: Record<string, (ns?: string) => string> = {
-  ServiceAccount: (ns) => `/api/v1/namespaces/${ns}/serviceaccounts`,
-  Secret: (ns) => `/api/v1/namespaces/${ns}/secrets`,
-  ClusterRole: () => "/apis/rbac.authorization.k8s.io/v1/clusterroles",
-  ClusterRoleBinding: () => "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
-  Role: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`,
-  RoleBinding: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`,
-};
-
-/** applyManifest creates every document of the printed manifest, as `kubectl apply -f` would. */
-async function applyManifest(text: string): Promise<string[]> {
-  const kinds: string[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    const obj = doc.toJS() as { kind: string; metadata: { namespace?: string } } | null;
-    if (!obj) continue;
-    const path = REST_PATHS[obj.kind];
-    if (!path) throw new Error(`the manifest has a ${obj.kind}, which this test does not know how to apply`);
-    await admin("POST", path(obj.metadata.namespace), obj);
-    kinds.push(obj.kind);
-  }
-  return kinds;
-}
-
-function kubeconfigWithToken(token: string, server = cluster.apiServerUrl): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: "region", server, caData: Buffer.from(cluster.caCertPem).toString("base64") }],
-    users: [{ name: "registry", token }],
-    contexts: [{ name: "region", cluster: "region", user: "registry" }],
-    currentContext: "region",
-  });
-  return kc;
-}
+/** kubeconfigWithToken is a kubeconfig for this cluster (or an address in front of it) with a bearer token. */
+const kubeconfigWithToken = (token: string, server = cluster.apiServerUrl) => kubeconfigWithTokenFor(cluster, token, server);
 
 /**
  * CuttableLink is a TCP relay in front of the API server: cut() drops every connection through it and refuses
@@ -224,17 +193,8 @@ beforeAll(async () => {
   cluster = await withLogsOnFailure(() => startKubeCluster({ kwok: true }));
   // The operator's step: apply the printed manifest (comments and all), then build a kubeconfig from its token.
   const manifest = regionManifest({ regionId: "test", regionName: "Test", headscaleUrl: "http://127.0.0.1:1", podCidr: "10.42.0.0/16" });
-  expect(await applyManifest(manifest)).toEqual(["ServiceAccount", "Secret", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"]);
-  let token = "";
-  await waitUntil(
-    "the registry's ServiceAccount token",
-    async () => {
-      const secret = await admin("GET", `/api/v1/namespaces/${REGISTRY_NAMESPACE}/secrets/${REGISTRY_TOKEN_SECRET}`);
-      token = secret.data?.token ? Buffer.from(secret.data.token, "base64").toString("utf8") : "";
-      return token !== "";
-    },
-    { timeoutMs: 30_000, intervalMs: 250 },
-  );
+  expect(await applyManifest(cluster, manifest)).toEqual(["ServiceAccount", "Secret", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"]);
+  const token = await registryToken(cluster);
   registryKc = kubeconfigWithToken(token);
   clusterAdmin = new KubeClusterAdmin(registryKc);
 }, 240_000);

@@ -14,6 +14,7 @@ import { startNetworkLab, type NetworkLab } from "../infra/netns.ts";
 import { startProcess, runCommand, type ManagedProcess } from "../infra/process.ts";
 import { startTailscaled, type Tailscaled } from "../infra/tailscaled.ts";
 import { probeTcp, startEchoServer } from "../infra/tcp-echo.ts";
+import { registryKubeconfigFile } from "../infra/registry-credentials.ts";
 import { tool } from "../infra/tools.ts";
 import { makeWorkDir } from "../infra/work-dir.ts";
 import { signInOwner, type TestOwner } from "../support/owner-wallet.ts";
@@ -79,7 +80,7 @@ beforeAll(async () => {
     latitude: 45.5
     longitude: -122.6
     probeUrl: \${REGISTRY_URL}/healthz
-    kubeconfig: ${cluster.adminKubeconfigPath}
+    kubeconfig: ${await registryKubeconfigFile(cluster)}
     headscale: { url: "${headscale.url}", apiKeyFile: ${headscale.apiKeyFile} }
     join: { server: "https://${controlIp}:6443" }
 `,

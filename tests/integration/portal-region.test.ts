@@ -13,6 +13,7 @@ import { HeadscaleTailnet } from "../../registry/vpn/headscale-tailnet.ts";
 import { checkIn, newDevice, signedFetch, type ApiDevice } from "../api/support/device-requests.ts";
 import { startHeadscale, type Headscale } from "../infra/headscale.ts";
 import { startKubeCluster, type KubeCluster } from "../infra/kube-cluster.ts";
+import { registryKubeconfigFile } from "../infra/registry-credentials.ts";
 import { startTailscaled, type Tailscaled } from "../infra/tailscaled.ts";
 import { waitUntil } from "../infra/process.ts";
 import { withLogsOnFailure } from "../infra/work-dir.ts";
@@ -23,6 +24,8 @@ import { startRegistryProcess, type RegistryProcess } from "../support/registry-
 const TENANT = "akash1szns0tmacalwzg50jyn3sreevjp4ukltnxfx09";
 
 let cluster: KubeCluster;
+/** The kubeconfig the registry gets: its own ServiceAccount under the printed least-privilege RBAC. */
+let registryKubeconfig: string;
 let hs: Headscale;
 let ingress: Tailscaled;
 let registry: RegistryProcess;
@@ -37,7 +40,7 @@ function regionsYaml(admin: string): string {
   return registryConfigYaml({
     admins: [admin],
     regions: [
-      region("west", "West", PLACES.west, { kubeconfig: cluster.adminKubeconfigPath, headscale: { url: hs.url, apiKeyFile: hs.apiKeyFile }, join: { server: cluster.apiServerUrl } }),
+      region("west", "West", PLACES.west, { kubeconfig: registryKubeconfig, headscale: { url: hs.url, apiKeyFile: hs.apiKeyFile }, join: { server: cluster.apiServerUrl } }),
       region("east", "East", PLACES.east, UNCONNECTED),
     ],
   });
@@ -77,6 +80,7 @@ beforeAll(
       await ingress.up({ loginServer: hs.url, authKey: key.key, hostname: "ingress-1" });
       await createNode("ingress-1", {});
       await markReady("ingress-1");
+      registryKubeconfig = await registryKubeconfigFile(cluster);
 
       const op = await newOwnerWallet();
       registry = await startRegistryProcess({ regionsYaml: regionsYaml(op.address), flags: ["--ip-rate", "0", "--device-rate", "0"] });

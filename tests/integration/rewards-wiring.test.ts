@@ -18,6 +18,7 @@ import { leaseKey, leaseNamespace, type LeaseId } from "../../registry/rewards/l
 import { heartbeat, checkIn, newDevice, sessionFetch } from "../api/support/device-requests.ts";
 import { startKubeCluster, type KubeCluster } from "../infra/kube-cluster.ts";
 import { waitUntil } from "../infra/process.ts";
+import { registryKubeconfigFile } from "../infra/registry-credentials.ts";
 import { withLogsOnFailure } from "../infra/work-dir.ts";
 import { leasesPage, startAkashRestStub, type AkashRestStub } from "../support/akash-rest-stub.ts";
 import { newOwnerWallet, signInOwner, type TestOwner } from "../support/owner-wallet.ts";
@@ -63,7 +64,7 @@ beforeAll(async () => {
   epochEnd = Date.now() + SETUP_MS;
   registry = await startRegistryProcess({
     flags: ["--ip-rate", "0", "--heartbeat-interval", "2", "--offline-grace", "10"],
-    regionsYaml: `${oneRegionYaml({ admins: [operatorWallet.address], cluster: { kubeconfig: cluster.adminKubeconfigPath, headscaleUrl: "http://127.0.0.1:9", apiKeyFile, joinServer: cluster.apiServerUrl } })}rewards:
+    regionsYaml: `${oneRegionYaml({ admins: [operatorWallet.address], cluster: { kubeconfig: await registryKubeconfigFile(cluster), headscaleUrl: "http://127.0.0.1:9", apiKeyFile, joinServer: cluster.apiServerUrl } })}rewards:
   provider: ${PROVIDER}
   chain: { restUrl: "${chain.url}" }
   firstEpochStartsAt: "${new Date(epochEnd - HOUR).toISOString()}"
