@@ -288,6 +288,8 @@ export function portalPages(d: PortalPagesDeps): PlainRoutes {
     [PORTAL_PAGES.addDevice]: k.page(PORTAL_PAGES.addDevice, "owner", (r) => addDevicePage(r, "", null)),
 
     [PORTAL_PAGES.claimCodes]: {
+      // The address a refused form leaves in the address bar: opened again (a reload, a bookmark), it is the form's page.
+      GET: k.page(PORTAL_PAGES.claimCodes, "owner", (r) => redirect(r, PORTAL_PAGES.addDevice)),
       POST: k.page(PORTAL_PAGES.claimCodes, "owner", async (r) => {
         const label = (r.form.get("label") ?? "").trim();
         if (label.length > 80) return addDevicePage(r, label, "a label has at most 80 characters", 400);

@@ -242,6 +242,23 @@ describe("sessions", () => {
   });
 });
 
+describe("refused forms", () => {
+  test("a refused form answers 400 with its reason on its page; its address, opened again, is that page, not an error", async () => {
+    const cases: { action: string; fields: Record<string, string>; says: string; page: string }[] = [
+      { action: "/portal/claim-codes", fields: { label: "x".repeat(81) }, says: "A label has at most 80 characters", page: "/portal/add-device" },
+      { action: "/portal/earnings/payout-address", fields: { address: "akash1notanaddress" }, says: "copy the address from Keplr or Leap", page: "/portal/earnings#payout" },
+    ];
+    for (const c of cases) {
+      const refused = await form(alice, c.action, c.fields);
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain(c.says);
+      const reopened = await page(alice, c.action);
+      expect(reopened.status).toBe(303);
+      expect(reopened.headers.get("location")).toBe(c.page);
+    }
+  });
+});
+
 describe("public answers", () => {
   test("the OpenAPI document describes the deploy console's provider API: what edge means, the reliability sample, each attribute", async () => {
     const doc = (await (await fetch(registry.url + REGISTRY_API.openapi)).json()) as { paths: Record<string, { get?: { tags: string[]; responses: Record<string, { content?: Record<string, { schema: any }> }> } }> };
