@@ -45,5 +45,10 @@ export const LeaveResult = v.object({
   remaining: v.array(v.string()),
   nodeDeleted: v.boolean(),
   tailnetNodeDeleted: v.boolean(),
+  /**
+   * The region's cluster or Headscale did not answer: the device is out all the same, and the registry
+   * deletes its Node and tailnet node there as soon as the region answers again.
+   */
+  cleanupPending: v.optional(v.boolean(), false),
 });
 export type LeaveResult = v.InferOutput<typeof LeaveResult>;

@@ -249,6 +249,8 @@ export const DeviceActionOutcome = v.object({
     remaining: v.array(v.string()),
     nodeDeleted: v.boolean(),
     tailnetNodeDeleted: v.boolean(),
+    /** The region's cluster or Headscale did not answer: the registry deletes the Node and tailnet node there once it does. */
+    cleanupPending: v.boolean(),
   }),
 });
 export type DeviceActionOutcome = v.InferOutput<typeof DeviceActionOutcome>;

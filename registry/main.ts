@@ -10,8 +10,9 @@ import { DeviceSessions } from "./devices/device-sessions.ts";
 import { sqlNonceStore } from "./devices/nonce-store.ts";
 import { DevicesService, type ClaimsPort, type RegionsPort } from "./devices/service.ts";
 import { SqlDevicesRepo } from "./devices/sql-devices-repo.ts";
-import { MembershipService } from "./membership/service.ts";
+import { MembershipService, PENDING_LEAVE_RETRY_MS } from "./membership/service.ts";
 import { SqlJoinTokensRepo } from "./membership/join-tokens.ts";
+import { SqlPendingLeavesRepo } from "./membership/pending-leaves.ts";
 import { buildPortal } from "./portal-root.ts";
 import { buildRewards } from "./rewards-root.ts";
 import { deviceLabels, watchDeviceNodes, wireRegion, type WiredRegion } from "./region-wiring.ts";
@@ -124,7 +125,7 @@ export async function startRegistry(flags: RegistryFlags, log: Log): Promise<Run
     const w = wireRegion(region);
     if (w) wired.set(region.id, w);
   }
-  const membership = new MembershipService({ devices, tokens: new SqlJoinTokensRepo(db), infra: (id) => wired.get(id)?.infra ?? null, labelsFor: (d) => deviceLabels(d, d.regionId ? regions.get(d.regionId) : undefined), log });
+  const membership = new MembershipService({ devices, tokens: new SqlJoinTokensRepo(db), pending: new SqlPendingLeavesRepo(db), infra: (id) => wired.get(id)?.infra ?? null, labelsFor: (d) => deviceLabels(d, d.regionId ? regions.get(d.regionId) : undefined), log });
   const rewards = await buildRewards({ db, config: config.rewards, accounts, devices, log });
   const nodeWatches = [...wired.values()].map((w) => watchDeviceNodes(w, (node) => membership.nodeRegistered(node), log, (s) => rewards.clusterReport(s)));
 
@@ -200,6 +201,8 @@ export async function startRegistry(flags: RegistryFlags, log: Log): Promise<Run
   const sweeper = telemetry.startSweeper(5000);
   const timers = [
     setInterval(() => devices.promoteWaitlisted().catch((err) => log("promote_failed", { error: String(err) })), 30_000),
+    // A device taken out while its region was down has its Node and tailnet node deleted once the region answers.
+    setInterval(() => membership.finishPendingLeaves().catch((err) => log("pending_leaves_failed", { error: String(err) })), PENDING_LEAVE_RETRY_MS),
     setInterval(() => nonces.purge(Date.now()).catch(() => {}), 60_000),
     setInterval(() => accounts.pruneExpired().catch(() => {}), 10 * 60_000),
   ];

@@ -21,7 +21,7 @@ import { DEVICE_TAG, INGRESS_TAG } from "./vpn/acl-policy.ts";
 import type { HeadscaleTailnet } from "./vpn/headscale-tailnet.ts";
 import { DeviceActions } from "./portal/device-actions.ts";
 import { NOT_CONFIGURED, type ClusterPort, type DeviceCommands, type EarningsPort, type PortalRegion, type RegionHealth, type Removal, type WorkloadsPort } from "./portal/ports.ts";
-import { headscaleHealth, ingressHealth, workloadsFrom } from "./portal/region-state.ts";
+import { headscaleHealth, ingressHealth, withPendingLeaves, workloadsFrom } from "./portal/region-state.ts";
 import { PortalService } from "./portal/service.ts";
 import { SqlPortalRepo } from "./portal/sql-portal-repo.ts";
 import type { RegionDirectory } from "./regions/directory.ts";
@@ -40,7 +40,7 @@ export interface PortalRootDeps {
   /** Each connected region's adapters (region-wiring.ts); regions missing here read "not configured". */
   wired: ReadonlyMap<string, RegionAdapters>;
   /** Membership takes a removed device out of its connected region (drain, Node and tailnet node deleted). */
-  membership?: Pick<MembershipService, "leave"> | null;
+  membership?: Pick<MembershipService, "leave" | "pendingLeaves"> | null;
   publicUrl: string;
   version: string;
   ipRate: number;
@@ -94,7 +94,7 @@ export function buildPortal(d: PortalRootDeps): Portal {
         return { state: device.state, left: null };
       }
       const left = await d.membership.leave(id, reason, end);
-      return { state: left.device.state, left: { evicted: left.evicted, remaining: left.remaining, nodeDeleted: left.nodeDeleted, tailnetNodeDeleted: left.tailnetNodeDeleted } };
+      return { state: left.device.state, left: { evicted: left.evicted, remaining: left.remaining, nodeDeleted: left.nodeDeleted, tailnetNodeDeleted: left.tailnetNodeDeleted, cleanupPending: left.cleanupPending } };
     });
 
   const commands: DeviceCommands = {
@@ -126,10 +126,8 @@ export function buildPortal(d: PortalRootDeps): Portal {
 
   // Health checks reach out to each region; an admin page reuses an answer for half a minute.
   const healthCache = new Map<string, { at: number; value: RegionHealth }>();
-  const regionHealth = async (region: PortalRegion): Promise<RegionHealth> => {
-    const w = d.wired.get(region.id);
-    if (!w) return { headscale: NOT_CONFIGURED, cluster: NOT_CONFIGURED, ingress: NOT_CONFIGURED };
-    const hit = healthCache.get(region.id);
+  const checkRegion = async (regionId: string, w: RegionAdapters): Promise<RegionHealth> => {
+    const hit = healthCache.get(regionId);
     if (hit && Date.now() - hit.at < HEALTH_CACHE_MS) return hit.value;
     const [headscale, api, nodes, machines] = await Promise.all([
       w.tailnet.health(),
@@ -147,8 +145,16 @@ export function buildPortal(d: PortalRootDeps): Portal {
           ? { status: "unknown", detail: `cannot tell: Headscale did not list the tailnet's nodes${headscale.ok ? "" : ` (${headscale.message})`}`, checkedAt: at }
           : ingressHealth(nodes, machines && new Map(machines.map((m) => [m.name, m.ready])), INGRESS_TAG, at),
     };
-    healthCache.set(region.id, { at: now, value });
+    healthCache.set(regionId, { at: now, value });
     return value;
+  };
+  const regionHealth = async (region: PortalRegion): Promise<RegionHealth> => {
+    const w = d.wired.get(region.id);
+    if (!w) return { headscale: NOT_CONFIGURED, cluster: NOT_CONFIGURED, ingress: NOT_CONFIGURED };
+    // What is left to delete there is the registry's own record, read fresh even when the checks are cached.
+    const pending = (await d.membership?.pendingLeaves())?.filter((p) => p.regionId === region.id).length ?? 0;
+    const checked = await checkRegion(region.id, w);
+    return { ...checked, cluster: withPendingLeaves(checked.cluster, pending) };
   };
 
   const workloads: WorkloadsPort = async (deviceId, regionId) => {

@@ -84,6 +84,7 @@ export class ClusterMembership {
       onEvent({ type: "progress", step: "dashboard", message: "asking the registry to drain and remove this node" });
       try {
         result = await client.leave();
+        if (result.cleanupPending) onEvent({ type: "progress", step: "dashboard", message: "the region's cluster did not answer the registry: it removes this node there as soon as it does" });
       } catch (err) {
         problem = `the registry could not be told: ${(err as Error).message}`;
       }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { KubeConfig } from "@kubernetes/client-node";
 import { startKubeCluster, type KubeCluster } from "../../tests/infra/kube-cluster.ts";
 import { FAKE_NODE_ANNOTATION } from "../../tests/infra/kwok.ts";
+import { CuttableLink } from "../../tests/infra/cuttable-link.ts";
 import { waitUntil } from "../../tests/infra/process.ts";
 import { applyManifest, kubeconfigWithToken as kubeconfigWithTokenFor, registryToken } from "../../tests/infra/registry-credentials.ts";
 import { withLogsOnFailure } from "../../tests/infra/work-dir.ts";
@@ -40,99 +41,6 @@ async function admin<T = any>(method: string, path: string, body?: unknown, expe
 
 /** kubeconfigWithToken is a kubeconfig for this cluster (or an address in front of it) with a bearer token. */
 const kubeconfigWithToken = (token: string, server = cluster.apiServerUrl) => kubeconfigWithTokenFor(cluster, token, server);
-
-/**
- * CuttableLink is a TCP relay in front of the API server: cut() drops every connection through it and refuses
- * new ones until restore(), as a network outage between the registry and a region would.
- */
-class CuttableLink {
-  private readonly sockets = new Set<{ end(): void }>();
-  private down = false;
-  private readonly listener: Bun.TCPSocketListener<Relay>;
-
-  constructor(target: URL) {
-    const sockets = this.sockets;
-    const isDown = () => this.down;
-    const send = (to: Bun.Socket<any>, queue: Uint8Array[], chunk?: Uint8Array) => {
-      if (chunk) queue.push(chunk);
-      while (queue.length > 0) {
-        const head = queue[0]!;
-        const written = to.write(head);
-        if (written < head.byteLength) {
-          queue[0] = head.subarray(Math.max(0, written));
-          return;
-        }
-        queue.shift();
-      }
-    };
-    this.listener = Bun.listen<Relay>({
-      hostname: "127.0.0.1",
-      port: 0,
-      socket: {
-        open(client) {
-          if (isDown()) return void client.end();
-          client.data = { toUp: [], toClient: [] };
-          sockets.add(client);
-          void Bun.connect<Relay>({
-            hostname: target.hostname,
-            port: Number(target.port),
-            socket: {
-              open(up) {
-                up.data = client.data;
-                client.data.up = up;
-                sockets.add(up);
-                send(up, client.data.toUp);
-              },
-              data: (_up, chunk) => send(client, client.data.toClient, new Uint8Array(chunk)),
-              drain: (up) => send(up, client.data.toUp),
-              close(up) {
-                sockets.delete(up);
-                client.end();
-              },
-              error() {
-                client.end();
-              },
-            },
-          }).catch(() => client.end());
-        },
-        data(client, chunk) {
-          if (client.data.up) send(client.data.up, client.data.toUp, new Uint8Array(chunk));
-          else client.data.toUp.push(new Uint8Array(chunk));
-        },
-        drain: (client) => send(client, client.data.toClient),
-        close(client) {
-          sockets.delete(client);
-          client.data?.up?.end();
-        },
-      },
-    });
-  }
-
-  get url(): string {
-    return `https://127.0.0.1:${this.listener.port}`;
-  }
-
-  cut(): void {
-    this.down = true;
-    for (const s of [...this.sockets]) s.end();
-    this.sockets.clear();
-  }
-
-  restore(): void {
-    this.down = false;
-  }
-
-  stop(): void {
-    this.cut();
-    this.listener.stop(true);
-  }
-}
-
-interface Relay {
-  up?: Bun.Socket<Relay>;
-  toUp: Uint8Array[];
-  toClient: Uint8Array[];
-}
 
 /** createNode makes a KWOK-kept Node carrying a device's labels. */
 async function createNode(name: string, labels: Record<string, string> = {}): Promise<void> {

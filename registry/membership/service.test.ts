@@ -6,6 +6,7 @@ import { SqlDevicesRepo } from "../devices/sql-devices-repo.ts";
 import { checkInBody, testDeviceKey } from "../devices/testing.ts";
 import { PublicError } from "../public-error.ts";
 import { SqlJoinTokensRepo } from "./join-tokens.ts";
+import { SqlPendingLeavesRepo } from "./pending-leaves.ts";
 import type { ClusterPort, RegionInfra, TailnetPort } from "./region-infra.ts";
 import { MembershipService } from "./service.ts";
 
@@ -15,54 +16,69 @@ function fakeRegion() {
   const calls: string[] = [];
   const keyIds: string[] = [];
   let n = 0;
+  // While down, every call fails as a request to an address nobody answers on does.
+  const reach = { down: false };
+  const answer = () => {
+    if (reach.down) throw new Error("connect ECONNREFUSED 10.0.0.1:6443");
+  };
   const tailnet: TailnetPort = {
     async mintAuthKey({ deviceId, ttlMs }) {
+      answer();
       calls.push(`mintAuthKey ${deviceId}`);
       keyIds.push(String(++n));
       return { key: `hskey-auth-${n}`, keyId: String(n), expiresAt: new Date(Date.now() + ttlMs).toISOString(), tags: ["tag:akash-home"] };
     },
     async revokeAuthKey(keyId) {
+      answer();
       calls.push(`revokeAuthKey ${keyId}`);
       return true;
     },
     async removeNode(deviceId) {
+      answer();
       calls.push(`removeNode ${deviceId}`);
       return true;
     },
   };
   const cluster: ClusterPort = {
     async mintBootstrapToken({ deviceId, ttlMs }) {
+      answer();
       calls.push(`mintToken ${deviceId}`);
       const id = `tok${String(++n).padStart(3, "0")}`;
       return { token: `K10${"a".repeat(64)}::${id}.0123456789abcdef`, tokenId: id, expiresAt: new Date(Date.now() + ttlMs).toISOString() };
     },
     async revokeBootstrapToken(id) {
+      answer();
       calls.push(`revokeToken ${id}`);
       return true;
     },
     async labelNode(name) {
+      answer();
       calls.push(`label ${name}`);
       return true;
     },
     async cordon(name) {
+      answer();
       calls.push(`cordon ${name}`);
       return true;
     },
     async uncordon(name) {
+      answer();
       calls.push(`uncordon ${name}`);
       return true;
     },
     async drain(name) {
+      answer();
       calls.push(`drain ${name}`);
       return { evicted: ["default/a", "default/b", "default/c"], remaining: [] };
     },
     async deleteNode(name) {
+      answer();
       calls.push(`deleteNode ${name}`);
       return { nodeDeleted: true, passwordDeleted: true };
     },
   };
   const infra: RegionInfra = { regionId: "r1", tailnet, cluster, loginServer: "http://hs.test", server: "https://100.64.0.1:6443", tags: ["tag:akash-home"], taints: [], flannelIface: "tailscale0" };
-  return { calls, keyIds, infra };
+  return { calls, keyIds, infra, reach };
 }
 
 const oneRegion: RegionsPort = {
@@ -75,6 +91,7 @@ describeEachEngine("membership", (db) => {
   const setup = async (opts: { infra?: boolean } = {}) => {
     await db().run("DELETE FROM devices");
     await db().run("DELETE FROM join_tokens");
+    await db().run("DELETE FROM pending_leaves");
     const devices = new DevicesService({
       db: db(),
       repo: new SqlDevicesRepo(db()),
@@ -85,12 +102,12 @@ describeEachEngine("membership", (db) => {
     });
     await devices.load();
     const region = fakeRegion();
-    const options = { devices, tokens: new SqlJoinTokensRepo(db()), infra: (id: string) => (opts.infra !== false && id === "r1" ? region.infra : null), labelsFor: (d: { id: string }) => ({ "akash-home.io/device-id": d.id }) };
+    const options = { devices, tokens: new SqlJoinTokensRepo(db()), pending: new SqlPendingLeavesRepo(db()), infra: (id: string) => (opts.infra !== false && id === "r1" ? region.infra : null), labelsFor: (d: { id: string }) => ({ "akash-home.io/device-id": d.id }) };
     const membership = new MembershipService(options);
     const key = testDeviceKey();
     await devices.checkIn({ deviceId: key.id, publicKey: key.publicKey }, checkInBody({ claimCode: "CODE-0001" }), { country: "US" });
     // restarted is the same registry after a restart: nothing but the store carries over.
-    return { devices, membership, region, id: key.id, restarted: () => new MembershipService(options) };
+    return { devices, membership, region, id: key.id, key, restarted: () => new MembershipService(options) };
   };
 
   test("a placed device gets fresh single-use credentials and is joining; asking again revokes the earlier token", async () => {
@@ -155,6 +172,57 @@ describeEachEngine("membership", (db) => {
     expect(await membership.issue(id).catch((e: unknown) => e)).toMatchObject({ status: 409, code: "device_banned" });
   });
 
+  test("a region that does not answer does not keep a banned device in: it is banned at once, and its Node and tailnet node go once the region answers, restart or not", async () => {
+    const { devices, membership, region, id, restarted } = await setup();
+    const creds = await membership.issue(id);
+    region.reach.down = true;
+    const banned = await membership.leave(id, "banned by operator akash1op (abuse)", "banned");
+    expect(banned).toMatchObject({ device: { state: "banned" }, cleanupPending: true, nodeDeleted: false, tailnetNodeDeleted: false });
+    expect((await devices.device(id))!.state).toBe("banned");
+    const [pending] = await membership.pendingLeaves();
+    expect(pending).toMatchObject({ deviceId: id, regionId: "r1", attempts: 1 });
+    expect(pending!.lastError).toBe("the region's cluster did not answer: connect ECONNREFUSED 10.0.0.1:6443");
+
+    // Still down: the retry is counted and nothing is lost.
+    expect(await membership.finishPendingLeaves()).toBe(1);
+    expect((await membership.pendingLeaves())[0]).toMatchObject({ attempts: 2, since: pending!.since });
+    expect(region.calls.filter((c) => c.startsWith("deleteNode"))).toEqual([]);
+
+    region.reach.down = false;
+    const after = restarted();
+    expect(await after.finishPendingLeaves()).toBe(0);
+    // The credentials it was handed are revoked first, so it cannot come back in while its Node goes.
+    const tokenId = creds.cluster.token.split("::")[1]!.split(".")[0];
+    expect(region.calls.slice(-5)).toEqual([`revokeToken ${tokenId}`, `revokeAuthKey ${region.keyIds[0]}`, `drain ${id}`, `deleteNode ${id}`, `removeNode ${id}`]);
+    expect(await after.pendingLeaves()).toEqual([]);
+    expect(await after.finishPendingLeaves()).toBe(0);
+    expect(region.calls.filter((c) => c.startsWith("deleteNode"))).toHaveLength(1);
+    expect((await devices.device(id))!.state).toBe("banned");
+  });
+
+  test("a device back before its region heard it leave gets new credentials only after its old Node and tailnet node are gone", async () => {
+    const { devices, membership, region, id, key } = await setup();
+    const old = await membership.issue(id);
+    region.reach.down = true;
+    expect(await membership.leave(id)).toMatchObject({ device: { state: "removed" }, cleanupPending: true });
+    await devices.checkIn({ deviceId: id, publicKey: key.publicKey }, checkInBody({ claimCode: "CODE-0002" }), { country: "US" });
+    expect((await devices.device(id))!.state).toBe("assigned");
+    // The region still does not answer: no credentials, a retryable refusal, and the pending leave kept.
+    expect(await membership.issue(id).catch((e: unknown) => e)).toMatchObject({ status: 503, code: "region_unavailable" });
+    expect(await membership.pendingLeaves()).toHaveLength(1);
+    region.reach.down = false;
+    const calls = region.calls.length;
+    const creds = await membership.issue(id);
+    expect(creds.nodeName).toBe(id);
+    const oldTokenId = old.cluster.token.split("::")[1]!.split(".")[0];
+    expect(region.calls.slice(calls, calls + 5)).toEqual([`revokeToken ${oldTokenId}`, `revokeAuthKey ${region.keyIds[0]}`, `drain ${id}`, `deleteNode ${id}`, `removeNode ${id}`]);
+    expect(region.calls.slice(calls + 5).some((c) => c.startsWith("mintToken"))).toBe(true);
+    expect(await membership.pendingLeaves()).toEqual([]);
+    // The sweep that follows finds nothing to do, so the new Node is never touched.
+    await membership.finishPendingLeaves();
+    expect(region.calls.filter((c) => c.startsWith("deleteNode"))).toHaveLength(1);
+  });
+
   test("a region without a connected cluster says so, with what happens next", async () => {
     const { membership, id } = await setup({ infra: false });
     const refused = (await membership.issue(id).catch((e: unknown) => e)) as PublicError;
@@ -172,7 +240,8 @@ describe("membership errors", () => {
     };
     const devices = { device: async () => ({ id: "ah-x", state: "assigned", regionId: "r1" }), startJoin: async () => {} } as unknown as DevicesService;
     const tokens = { get: async () => null, put: async () => {}, delete: async () => {} };
-    const membership = new MembershipService({ devices, tokens, infra: () => failing.infra, labelsFor: () => ({}) });
+    const pending = { list: async () => [], get: async () => null, put: async () => {}, delete: async () => {} };
+    const membership = new MembershipService({ devices, tokens, pending, infra: () => failing.infra, labelsFor: () => ({}) });
     const err = (await membership.issue("ah-x").catch((e: unknown) => e)) as PublicError;
     expect(err).toMatchObject({ status: 503, code: "region_unavailable" });
     expect(err.message).toContain("Headscale");

@@ -3,12 +3,15 @@ import type { DeviceRecord } from "../devices/repo.ts";
 import type { DevicesService } from "../devices/service.ts";
 import { PublicError } from "../public-error.ts";
 import type { JoinTokensRepo } from "./join-tokens.ts";
+import type { PendingLeave, PendingLeavesRepo } from "./pending-leaves.ts";
 import type { RegionInfra } from "./region-infra.ts";
 
 /** Join credentials live long enough for a slow home connection to bring up the tailnet and the agent. */
 export const JOIN_CREDENTIAL_TTL_MS = 10 * 60_000;
 /** How long leaving waits for pods to be evicted before the Node is deleted anyway. */
 export const DRAIN_TIMEOUT_MS = 60_000;
+/** How often leaves a region could not hear of are retried. */
+export const PENDING_LEAVE_RETRY_MS = 15_000;
 
 const CAN_JOIN = new Set(["assigned", "joining", "online", "offline", "paused"]);
 
@@ -16,19 +19,40 @@ export interface MembershipOptions {
   devices: DevicesService;
   /** Tokens issued and not yet seen used, kept across restarts. */
   tokens: JoinTokensRepo;
+  /** Devices taken out while their region did not answer, with what is still to undo there. */
+  pending: PendingLeavesRepo;
   infra: (regionId: string) => RegionInfra | null;
   /** The labels every device Node carries (identity, owner, region, capabilities). */
   labelsFor: (device: DeviceRecord) => Record<string, string>;
   log?: (event: string, fields?: Record<string, unknown>) => void;
 }
 
+/** What taking a device out did in its region. */
+interface LeftRegion {
+  evicted: number;
+  remaining: string[];
+  nodeDeleted: boolean;
+  tailnetNodeDeleted: boolean;
+}
+
+const NOTHING_LEFT: LeftRegion = { evicted: 0, remaining: [], nodeDeleted: false, tailnetNodeDeleted: false };
+
 export class MembershipService {
+  private sweeping = false;
+
   constructor(private readonly o: MembershipOptions) {}
 
   /** issue hands a placed device its single-use, expiring credentials, replacing any it was given before. */
   async issue(deviceId: string): Promise<JoinCredentials> {
     const d = await this.placedDevice(deviceId);
     const infra = this.infraOf(d);
+    // A device back after a leave its region never heard of: its old Node and tailnet node go first, or
+    // the retry would delete the new ones.
+    const pending = await this.o.pending.get(d.id);
+    if (pending) {
+      const failed = await this.finishPending(pending);
+      if (failed) throw failed;
+    }
     await this.revokeOutstanding(d.id, "both");
     const [authKey, token] = await Promise.all([
       this.call("Headscale", () => infra.tailnet.mintAuthKey({ deviceId: d.id, ttlMs: JOIN_CREDENTIAL_TTL_MS })),
@@ -80,29 +104,85 @@ export class MembershipService {
    * disruption budgets, up to a time limit), the Node and its k3s password deleted, the tailnet node
    * deleted, unused credentials revoked, and the device marked removed (or banned, when an operator shuts
    * it out: the same way out, so a ban leaves no join token behind either). Safe to repeat.
+   *
+   * A region whose cluster or Headscale does not answer does not keep a device in: the registry's decision
+   * stands at once (a banned device is refused from then on), and what is left to undo there is kept as a
+   * pending leave that finishPendingLeaves retries until the region answers.
    */
   async leave(deviceId: string, reason = "left the network", end: "removed" | "banned" = "removed"): Promise<LeaveResult> {
     const d = await this.o.devices.device(deviceId);
     if (!d) throw new PublicError(404, "device_unknown", `no device ${deviceId}`, "check the device id");
     const infra = d.regionId ? this.o.infra(d.regionId) : null;
-    let evicted = 0;
-    let remaining: string[] = [];
-    let nodeDeleted = false;
-    let tailnetNodeDeleted = false;
+    let left = NOTHING_LEFT;
+    let cleanupPending = false;
     if (infra) {
-      const drained = await this.call("cluster", () => infra.cluster.drain(d.id, { timeoutMs: DRAIN_TIMEOUT_MS })).catch((err: unknown) => {
-        if (isNotFound(err)) return { evicted: [], remaining: [] };
-        throw err;
-      });
-      evicted = drained.evicted.length;
-      remaining = drained.remaining.map((r) => r.pod);
-      nodeDeleted = (await this.call("cluster", () => infra.cluster.deleteNode(d.id))).nodeDeleted;
-      tailnetNodeDeleted = await this.call("Headscale", () => infra.tailnet.removeNode(d.id));
+      const prior = await this.o.pending.get(d.id);
+      try {
+        left = await this.undoInRegion(d.id, infra);
+        if (prior) await this.o.pending.delete(d.id);
+      } catch (err) {
+        if (!isUnavailable(err)) throw err;
+        await this.o.pending.put({ deviceId: d.id, regionId: infra.regionId, since: prior?.since ?? Date.now(), attempts: (prior?.attempts ?? 0) + 1, lastError: describe(err) });
+        cleanupPending = true;
+      }
       await this.revokeOutstanding(d.id, "both");
     }
     const device = end === "banned" ? await this.o.devices.ban(d.id, reason) : await this.o.devices.remove(d.id, reason);
-    this.log(end === "banned" ? "device banned" : "device left", { device: d.id, region: d.regionId, evicted, remaining: remaining.length, nodeDeleted, tailnetNodeDeleted });
-    return { device, evicted, remaining, nodeDeleted, tailnetNodeDeleted };
+    this.log(end === "banned" ? "device banned" : "device left", { device: d.id, region: d.regionId, evicted: left.evicted, remaining: left.remaining.length, nodeDeleted: left.nodeDeleted, tailnetNodeDeleted: left.tailnetNodeDeleted, cleanupPending });
+    return { device, ...left, cleanupPending };
+  }
+
+  /**
+   * finishPendingLeaves retries what leaves could not undo in their regions, oldest first; one sweep at a
+   * time. Returns how many are still pending.
+   */
+  async finishPendingLeaves(): Promise<number> {
+    if (this.sweeping) return (await this.o.pending.list()).length;
+    this.sweeping = true;
+    try {
+      let still = 0;
+      for (const p of await this.o.pending.list()) if (await this.finishPending(p)) still++;
+      return still;
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** pendingLeaves lists the devices whose region still holds a Node or tailnet node to delete. */
+  pendingLeaves(): Promise<PendingLeave[]> {
+    return this.o.pending.list();
+  }
+
+  /** finishPending undoes one pending leave; null when done, else the refusal (and the try is counted). */
+  private async finishPending(p: PendingLeave): Promise<PublicError | null> {
+    const infra = this.o.infra(p.regionId);
+    // A region no longer connected keeps its pending leaves for when its operator connects it again.
+    if (!infra) return new PublicError(409, "region_not_ready", `region ${p.regionId} is not connected`, "connect the region's cluster; the device's old node is removed then");
+    try {
+      // Credentials the device was handed go first, so it cannot come back in while its Node is deleted.
+      await this.revokeOutstanding(p.deviceId, "both");
+      const left = await this.undoInRegion(p.deviceId, infra);
+      await this.o.pending.delete(p.deviceId);
+      this.log("pending leave finished", { device: p.deviceId, region: p.regionId, attempts: p.attempts + 1, waitedMs: Date.now() - p.since, ...left, remaining: left.remaining.length });
+      return null;
+    } catch (err) {
+      await this.o.pending.put({ ...p, attempts: p.attempts + 1, lastError: describe(err) });
+      if (err instanceof PublicError) return err;
+      // Anything else (a permission the registry's role lacks) is the operator's to see; it is retried too.
+      this.log("pending leave failed", { device: p.deviceId, region: p.regionId, error: describe(err) });
+      return new PublicError(503, "region_unavailable", "the region could not delete this device's earlier node", "try again in a minute; nothing was lost", { cause: err });
+    }
+  }
+
+  /** undoInRegion drains the device's Node, deletes it (and its k3s password) and its tailnet node. */
+  private async undoInRegion(deviceId: string, infra: RegionInfra): Promise<LeftRegion> {
+    const drained = await this.call("cluster", () => infra.cluster.drain(deviceId, { timeoutMs: DRAIN_TIMEOUT_MS })).catch((err: unknown) => {
+      if (isNotFound(err)) return { evicted: [], remaining: [] };
+      throw err;
+    });
+    const { nodeDeleted } = await this.call("cluster", () => infra.cluster.deleteNode(deviceId));
+    const tailnetNodeDeleted = await this.call("Headscale", () => infra.tailnet.removeNode(deviceId));
+    return { evicted: drained.evicted.length, remaining: drained.remaining.map((r) => r.pod), nodeDeleted, tailnetNodeDeleted };
   }
 
   private async placedDevice(deviceId: string): Promise<DeviceRecord> {
@@ -122,22 +202,27 @@ export class MembershipService {
   }
 
   /**
-   * revokeOutstanding revokes the device's unused bootstrap token, if it has one, and forgets it; with
-   * "both" it expires the tailnet join key issued with it as well, so neither outlives a leave or a ban.
+   * revokeOutstanding revokes the device's unused bootstrap token, if it has one; with "both" it expires
+   * the tailnet join key issued with it as well, so neither outlives a leave or a ban. The record is kept
+   * until the region confirms (or the credentials have expired), so a pending leave's retry finishes it.
    */
   private async revokeOutstanding(deviceId: string, which: "bootstrap token" | "both"): Promise<void> {
     const issued = await this.o.tokens.get(deviceId);
     if (!issued) return;
-    await this.o.tokens.delete(deviceId);
     const infra = this.o.infra(issued.regionId);
     // An expired token is gone from the cluster already (its cleaner deletes it), and an expired key joins nothing.
-    if (!infra || issued.expiresAt <= Date.now()) return;
+    if (!infra || issued.expiresAt <= Date.now()) return this.o.tokens.delete(deviceId);
     // Either expires by itself within minutes: say so rather than fail the caller.
-    const failed = (what: string) => (err: unknown) => void this.log(`${what} not revoked`, { device: deviceId, tokenId: issued.tokenId, error: (err as Error)?.message });
-    await Promise.all([
-      infra.cluster.revokeBootstrapToken(issued.tokenId).catch(failed("bootstrap token")),
-      which === "both" && issued.authKeyId ? infra.tailnet.revokeAuthKey(issued.authKeyId).catch(failed("tailnet join key")) : null,
+    const revoked = (what: string, f: () => Promise<unknown>) =>
+      f().then(
+        () => true,
+        (err: unknown) => (this.log(`${what} not revoked`, { device: deviceId, tokenId: issued.tokenId, error: (err as Error)?.message }), false),
+      );
+    const done = await Promise.all([
+      revoked("bootstrap token", () => infra.cluster.revokeBootstrapToken(issued.tokenId)),
+      which === "both" && issued.authKeyId ? revoked("tailnet join key", () => infra.tailnet.revokeAuthKey(issued.authKeyId!)) : true,
     ]);
+    if (done.every(Boolean)) await this.o.tokens.delete(deviceId);
   }
 
   /** call turns an unreachable region component into a refusal the device can retry. */
@@ -154,6 +239,18 @@ export class MembershipService {
   private log(event: string, fields: Record<string, unknown>): void {
     this.o.log?.(event, { subsystem: "membership", ...fields });
   }
+}
+
+/** isUnavailable is the refusal call() makes of a region component that did not answer. */
+function isUnavailable(err: unknown): err is PublicError {
+  return err instanceof PublicError && err.status === 503;
+}
+
+/** describe is what a failed try ran into: the refusal and, when there is one, what the component said. */
+function describe(err: unknown): string {
+  const e = err as { message?: string; cause?: { message?: string } } | null;
+  const message = e?.message ?? String(err);
+  return (e?.cause?.message ? `${message}: ${e.cause.message}` : message).slice(0, 300);
 }
 
 /** isNotFound recognises a 404 from an adapter, whatever shape its error has. */

@@ -17,6 +17,9 @@ let calls: string[];
 let logged: string[];
 let actions: DeviceActions;
 
+/** A device whose connected region does not answer while it is taken out. */
+const UNANSWERED = "ah-6";
+
 function fixture(configured: Set<string>) {
   const commands: DeviceCommands = {
     facts: async (id) => (devices.has(id) ? { ...devices.get(id)! } : null),
@@ -42,7 +45,8 @@ function fixture(configured: Set<string>) {
     d.state = end;
     if (d.regionId && configured.has(d.regionId)) {
       calls.push(`leave ${id} ${end} (${reason})`);
-      return { state: end, left: { evicted: 3, remaining: ["ns/held"], nodeDeleted: true, tailnetNodeDeleted: true } };
+      if (id === UNANSWERED) return { state: end, left: { evicted: 0, remaining: [], nodeDeleted: false, tailnetNodeDeleted: false, cleanupPending: true } };
+      return { state: end, left: { evicted: 3, remaining: ["ns/held"], nodeDeleted: true, tailnetNodeDeleted: true, cleanupPending: false } };
     }
     calls.push(`state ${id} ${end} (${reason})`);
     return { state: end, left: null };
@@ -78,6 +82,7 @@ beforeEach(() => {
   device("ah-3", OTHER, "pending_approval", "east");
   device("ah-4", OTHER, "waitlisted", null);
   device("ah-5", OWNER, "online", "east");
+  device(UNANSWERED, OWNER, "offline", "west");
 });
 
 describe("owners", () => {
@@ -114,6 +119,12 @@ describe("owners", () => {
     expect(calls).toEqual(["leave ah-2 banned (banned by operator akash1westop (abuse))"]);
     expect(out).toMatchObject({ state: "banned", cluster: { cordoned: true, evicted: 3, nodeDeleted: true, tailnetNodeDeleted: true } });
     expect(out.message).toContain("Banned: the machine cannot check in again. 3 workload(s) moved elsewhere");
+  });
+
+  test("a region that does not answer does not keep a device in: it is removed, and the message says its node goes once the region answers", async () => {
+    const out = await actions.ownerAct(OWNER, UNANSWERED, "remove");
+    expect(out).toMatchObject({ state: "removed", cluster: { configured: true, cleanupPending: true, nodeDeleted: false } });
+    expect(out.message).toBe("Removed: the device left the network; it can come back with a new claim code. Its region's cluster did not answer: the registry deletes its node and tailnet node there as soon as it does.");
   });
 
   test("actions that make no sense in the device's state are refused with a reason", async () => {

@@ -55,7 +55,7 @@ export class DeviceActions {
     if (action === "approve") {
       if (d.state !== "pending_approval") throw refused(d, "approve", `it is ${d.state}, not waiting for approval`, "reload the region's device list");
       const state = await this.o.commands.approve(d.id, actor, (tx) => this.o.roles.audit({ actor, action: "device.approve", target: d.id, regionId: d.regionId, detail }, tx));
-      return { deviceId: d.id, action, state, message: "Approved: the device joins its region next.", cluster: { configured: this.clusterConfigured(d), cordoned: null, evicted: 0, remaining: [], nodeDeleted: false, tailnetNodeDeleted: false } };
+      return { deviceId: d.id, action, state, message: "Approved: the device joins its region next.", cluster: { configured: this.clusterConfigured(d), cordoned: null, evicted: 0, remaining: [], nodeDeleted: false, tailnetNodeDeleted: false, cleanupPending: false } };
     }
     const outcome = await this.act(d, action, `operator ${actor}${detail ? ` (${detail})` : ""}`);
     await this.o.roles.audit({ actor, action: `device.${action}`, target: d.id, regionId: d.regionId, detail: detail ? `${detail} — ${outcome.message}` : outcome.message });
@@ -69,7 +69,7 @@ export class DeviceActions {
   private async act(d: DeviceFacts, action: Exclude<AdminDeviceAction, "approve">, by: string): Promise<DeviceActionOutcome> {
     const configured = this.clusterConfigured(d);
     const inCluster = configured && JOINED.includes(d.state);
-    const cluster: Cluster = { configured, cordoned: null, evicted: 0, remaining: [], nodeDeleted: false, tailnetNodeDeleted: false };
+    const cluster: Cluster = { configured, cordoned: null, evicted: 0, remaining: [], nodeDeleted: false, tailnetNodeDeleted: false, cleanupPending: false };
     const gone = d.state === "removed" || d.state === "banned";
     let state: DeviceState;
     let message: string;
@@ -114,7 +114,9 @@ export class DeviceActions {
         state = removal.state;
         if (removal.left) Object.assign(cluster, removal.left, { cordoned: true });
         const what = action === "ban" ? "Banned: the machine cannot check in again" : "Removed: the device left the network; it can come back with a new claim code";
-        message = inCluster
+        message = cluster.cleanupPending
+          ? `${what}. Its region's cluster did not answer: the registry deletes its node and tailnet node there as soon as it does.`
+          : inCluster
           ? `${what}. ${cluster.evicted} workload(s) moved elsewhere; node ${cluster.nodeDeleted ? "deleted" : "not found in the cluster"}, tailnet node ${cluster.tailnetNodeDeleted ? "deleted" : "not found"}.`
           : `${what}.${configured || d.regionId === null ? "" : " The registry is not connected to its region's cluster, so nothing was changed there."}`;
         break;

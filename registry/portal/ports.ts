@@ -54,6 +54,8 @@ export interface LeftCluster {
   remaining: string[];
   nodeDeleted: boolean;
   tailnetNodeDeleted: boolean;
+  /** The region did not answer: the Node and tailnet node are deleted there once it does. */
+  cleanupPending: boolean;
 }
 
 /** Removal is a removed device's state and, when its region is connected, what leaving did in the cluster. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { headscaleHealth, ingressHealth, workloadsFrom, type PodReport, type TailnetNodeReport } from "./region-state.ts";
+import { headscaleHealth, ingressHealth, withPendingLeaves, workloadsFrom, type PodReport, type TailnetNodeReport } from "./region-state.ts";
 
 // What an operator reads about a connected region and an owner about a device's workloads, from what the
 // region's Headscale and cluster report.
@@ -63,5 +63,16 @@ describe("ingress", () => {
 
   test("when the cluster does not answer, the tailnet's view alone decides, and the detail says so", () => {
     expect(ingressHealth([node("ingress-1", [INGRESS])], null, INGRESS, AT)).toMatchObject({ status: "ok", detail: expect.stringContaining("the cluster did not answer") });
+  });
+});
+
+describe("cluster health with leaves still to finish", () => {
+  const down = { status: "failing" as const, detail: "connect ECONNREFUSED 10.0.0.1:6443", checkedAt: AT };
+  test("names how many removed devices still have a node there, and keeps the check's own status and detail", () => {
+    expect(withPendingLeaves(down, 1)).toEqual({ ...down, detail: "connect ECONNREFUSED 10.0.0.1:6443; 1 removed device still has its node and tailnet node here, deleted as soon as the region answers" });
+    expect(withPendingLeaves(down, 3).detail).toContain("; 3 removed devices still have their node and tailnet node here");
+  });
+  test("says nothing more when nothing is left", () => {
+    expect(withPendingLeaves(down, 0)).toBe(down);
   });
 });

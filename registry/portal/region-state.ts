@@ -71,3 +71,13 @@ export function ingressHealth(nodes: readonly TailnetNodeReport[], ready: Readon
   if (problems.length === 0) return { status: "ok", detail: `ok: ${ingress.length} ingress machine${ingress.length === 1 ? "" : "s"} ${seen}`, checkedAt: at };
   return { status: "failing", detail: `${up} of ${ingress.length} ingress machine${ingress.length === 1 ? "" : "s"} up: ${problems.join("; ")}`, checkedAt: at };
 }
+
+/**
+ * withPendingLeaves adds to a region's cluster health how many removed or banned devices still have a Node
+ * or tailnet node there to delete: the region did not answer when they left, and the registry keeps trying.
+ */
+export function withPendingLeaves(cluster: ComponentHealth, pending: number): ComponentHealth {
+  if (pending === 0) return cluster;
+  const devices = pending === 1 ? "1 removed device still has its" : `${pending} removed devices still have their`;
+  return { ...cluster, detail: `${cluster.detail}; ${devices} node and tailnet node here, deleted as soon as the region answers` };
+}

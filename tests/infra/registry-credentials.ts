@@ -65,12 +65,13 @@ export function kubeconfigWithToken(cluster: KubeCluster, token: string, server 
 
 /**
  * registryKubeconfigFile applies the registry's RBAC from the printed manifest and writes the kubeconfig a
- * region's operator would give the registry (0600, in the cluster's work dir); returns its path.
+ * region's operator would give the registry (0600, in the cluster's work dir); returns its path. server is
+ * where the registry reaches the API server, when not directly (through a relay a test can cut).
  */
-export async function registryKubeconfigFile(cluster: KubeCluster): Promise<string> {
+export async function registryKubeconfigFile(cluster: KubeCluster, server = cluster.apiServerUrl): Promise<string> {
   await applyManifest(cluster, regionManifest({ regionId: "test", regionName: "Test", headscaleUrl: "http://127.0.0.1:1", podCidr: "10.42.0.0/16" }, "rbac"));
   const path = join(cluster.dir, "registry-kubeconfig.json");
   // JSON is YAML: the registry reads it as any kubeconfig.
-  writeFileSync(path, kubeconfigWithToken(cluster, await registryToken(cluster)).exportConfig(), { mode: 0o600 });
+  writeFileSync(path, kubeconfigWithToken(cluster, await registryToken(cluster), server).exportConfig(), { mode: 0o600 });
   return path;
 }

@@ -12,6 +12,7 @@ import { INGRESS_TAG, regionAclPolicy, renderAclPolicy } from "../../registry/vp
 import { HeadscaleTailnet } from "../../registry/vpn/headscale-tailnet.ts";
 import { checkIn, newDevice, signedFetch, type ApiDevice } from "../api/support/device-requests.ts";
 import { startHeadscale, type Headscale } from "../infra/headscale.ts";
+import { CuttableLink } from "../infra/cuttable-link.ts";
 import { startKubeCluster, type KubeCluster } from "../infra/kube-cluster.ts";
 import { registryKubeconfigFile } from "../infra/registry-credentials.ts";
 import { startTailscaled, type Tailscaled } from "../infra/tailscaled.ts";
@@ -26,6 +27,8 @@ const TENANT = "akash1szns0tmacalwzg50jyn3sreevjp4ukltnxfx09";
 let cluster: KubeCluster;
 /** The kubeconfig the registry gets: its own ServiceAccount under the printed least-privilege RBAC. */
 let registryKubeconfig: string;
+/** The registry reaches the region's API server through this relay, so a test can cut the region off. */
+let clusterLink: CuttableLink;
 let hs: Headscale;
 let ingress: Tailscaled;
 let registry: RegistryProcess;
@@ -35,6 +38,8 @@ let connected: string;
 let unconnected: string;
 /** A device that was handed join credentials and has not used them yet. */
 let joining: ApiDevice;
+/** A joined device taken out while the registry cannot reach its region's cluster. */
+let stranded: string;
 
 function regionsYaml(admin: string): string {
   return registryConfigYaml({
@@ -80,7 +85,8 @@ beforeAll(
       await ingress.up({ loginServer: hs.url, authKey: key.key, hostname: "ingress-1" });
       await createNode("ingress-1", {});
       await markReady("ingress-1");
-      registryKubeconfig = await registryKubeconfigFile(cluster);
+      clusterLink = new CuttableLink(new URL(cluster.apiServerUrl));
+      registryKubeconfig = await registryKubeconfigFile(cluster, clusterLink.url);
 
       const op = await newOwnerWallet();
       registry = await startRegistryProcess({ regionsYaml: regionsYaml(op.address), flags: ["--ip-rate", "0", "--device-rate", "0"] });
@@ -93,6 +99,10 @@ beforeAll(
       unconnected = east.key.id;
       joining = newDevice();
       await checkIn(registry.url, joining, await owner.claimCode(), { hostname: "attic-pc", rtts: [{ regionId: "west", rttMs: 12, error: null }] });
+      const far = newDevice();
+      await checkIn(registry.url, far, await owner.claimCode(), { hostname: "cabin-pc", rtts: [{ regionId: "west", rttMs: 40, error: null }] });
+      stranded = far.key.id;
+      await createNode(stranded, { [EDGE_LABEL]: "true" });
       // The device's Node in the cluster, with a GPU deployment and a small one on it.
       await createNode(connected, { [EDGE_LABEL]: "true" });
       // Labelled as Akash's provider labels a lease's Namespace (its pods carry no lease labels).
@@ -105,6 +115,7 @@ beforeAll(
 
 afterAll(async () => {
   await registry?.stop();
+  clusterLink?.stop();
   await ingress?.stop();
   await Promise.all([hs?.stop(), cluster?.stop()]);
 });
@@ -190,5 +201,31 @@ describe("banning a device", () => {
     }
     const again = await signedFetch(registry.url, joining, "POST", REGISTRY_API.deviceJoin);
     expect(again.status).toBe(409);
+  }, 60_000);
+});
+
+describe("a region cut off from the registry", () => {
+  test("does not keep a device in: it is removed at once, and its Node is deleted once the region answers again", async () => {
+    clusterLink.cut();
+    try {
+      const res = await owner.call("POST", REGISTRY_API.ownerDeviceAction.replace(":id", stranded).replace(":action", "remove"));
+      expect(res.status).toBe(200);
+      const out = (await res.json()) as DeviceActionOutcome;
+      expect(out).toMatchObject({ state: "removed", cluster: { configured: true, cleanupPending: true, nodeDeleted: false } });
+      expect(out.message).toContain("Its region's cluster did not answer: the registry deletes its node and tailnet node there as soon as it does.");
+      expect((await detailOf(stranded)).device.state).toBe("removed");
+      // The cluster itself (seen past the cut) still has the Node: nothing there was done.
+      expect((await admin("GET", `/api/v1/nodes/${stranded}`)).status).toBe(200);
+      // The operator sees what is left to do in the region.
+      const { regions } = (await (await operator.call("GET", REGISTRY_API.adminRegions)).json()) as RegionOverviewList;
+      expect(regions.find((r) => r.id === "west")!.cluster.detail).toContain("1 removed device still has its node and tailnet node here, deleted as soon as the region answers");
+    } finally {
+      clusterLink.restore();
+    }
+    // The registry retries on its own; no one has to press anything again.
+    await waitUntil("the stranded device's Node deleted by the registry's retry", async () => (await admin("GET", `/api/v1/nodes/${stranded}`)).status === 404, { timeoutMs: 45_000, intervalMs: 500 });
+    expect((await detailOf(stranded)).device.state).toBe("removed");
+    const { regions } = (await (await operator.call("GET", REGISTRY_API.adminRegions)).json()) as RegionOverviewList;
+    expect(regions.find((r) => r.id === "west")!.cluster.detail).not.toContain("removed device");
   }, 60_000);
 });

@@ -39,5 +39,18 @@ CREATE TABLE join_tokens (
 ALTER TABLE join_tokens ADD COLUMN auth_key_id TEXT;
 `,
     },
+    {
+      version: 6,
+      name: "devices taken out while their region did not answer, whose Node and tailnet node are still to delete",
+      sql: `
+CREATE TABLE pending_leaves (
+  device_id TEXT PRIMARY KEY,
+  region_id TEXT NOT NULL,
+  since BIGINT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL
+);
+`,
+    },
   ];
 }
