@@ -40,7 +40,8 @@ export class ClusterMembership {
       throw err;
     }
     onEvent({ type: "progress", step: "join", message: `joining the tailnet of region ${creds.regionId} at ${creds.tailnet.loginServer}` });
-    const tailnet = await this.d.tailscale.up({ loginServer: creds.tailnet.loginServer, authKey: creds.tailnet.authKey, hostname: creds.nodeName });
+    // The k3s server is on the tailnet: the peer that wakes a tailscaled stuck in "Starting".
+    const tailnet = await this.d.tailscale.up({ loginServer: creds.tailnet.loginServer, authKey: creds.tailnet.authKey, hostname: creds.nodeName, nudgePeer: new URL(creds.cluster.server).hostname.replace(/^\[|\]$/g, "") });
     onEvent({ type: "progress", step: "join", message: `on the tailnet as ${tailnet.ipv4}` });
     const cluster: ClusterJoin = {
       regionId: creds.regionId,

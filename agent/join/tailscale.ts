@@ -19,6 +19,9 @@ function lastLine(r: RunResult): string {
   return lines.at(-1) ?? (r.timedOut ? "timed out" : `exit code ${r.code}`);
 }
 
+/** How long a nudged tailscaled gets to reach Running. */
+const NUDGE_WAIT_MS = 20_000;
+
 /** TailscaleOptions say which tailscale CLI to run and which tailscaled it talks to. */
 export interface TailscaleOptions {
   bin: string;
@@ -46,7 +49,7 @@ export class Tailscale {
    * (the region's policy lets no client claim a tag on its own), so none are advertised here. The key goes through a 0600 file
    * (`--auth-key=file:…`), so it never shows in the process list, and the file is removed afterwards.
    */
-  async up(input: { loginServer: string; authKey: string; hostname: string }): Promise<TailnetUp> {
+  async up(input: { loginServer: string; authKey: string; hostname: string; nudgePeer?: string }): Promise<TailnetUp> {
     const keyFile = join(this.o.secretsDir, "tailnet-auth-key");
     writeFileAtomic(keyFile, input.authKey);
     try {
@@ -65,13 +68,39 @@ export class Tailscale {
         ]),
         120_000,
       );
-      if (r.code !== 0) throw new Error(`tailscale up failed: ${lastLine(r)}`);
+      if (r.code !== 0 && !(await this.nudged(input.nudgePeer))) throw new Error(`tailscale up failed: ${lastLine(r)}`);
     } finally {
       rmSync(keyFile, { force: true });
     }
     const ipv4 = await this.ipv4();
     if (!ipv4) throw new Error("tailscale is up but reports no tailnet IPv4 address");
     return { ipv4 };
+  }
+
+  /**
+   * nudged gets a tailscaled that logged in but sat in "Starting" (it had its netmap, yet never went
+   * Running: seen about once in 260 joins) going, by pinging a peer over the tailnet's own protocol; the
+   * single-use key is spent by then, so running `up` again could not help. True once it is Running.
+   */
+  private async nudged(peer: string | undefined): Promise<boolean> {
+    if (!peer || (await this.backendState()) !== "Starting") return false;
+    await run(this.argv(["ping", "--tsmp", "-c", "1", "--timeout=5s", peer]), 15_000);
+    const until = Date.now() + NUDGE_WAIT_MS;
+    while (Date.now() < until) {
+      if ((await this.backendState()) === "Running") return true;
+      await Bun.sleep(250);
+    }
+    return false;
+  }
+
+  /** backendState is tailscaled's state as `tailscale status` reports it (Running, Starting, NeedsLogin…), or null. */
+  private async backendState(): Promise<string | null> {
+    const r = await run(this.argv(["status", "--json"]), 10_000);
+    try {
+      return (JSON.parse(r.stdout) as { BackendState?: string }).BackendState ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** ipv4 is this device's tailnet address, or null when it is not on a tailnet. */
