@@ -152,7 +152,7 @@ export function buildPortal(d: PortalRootDeps): Portal {
     const w = d.wired.get(region.id);
     if (!w) return { headscale: NOT_CONFIGURED, cluster: NOT_CONFIGURED, ingress: NOT_CONFIGURED };
     // What is left to delete there is the registry's own record, read fresh even when the checks are cached.
-    const pending = (await d.membership?.pendingLeaves())?.filter((p) => p.regionId === region.id).length ?? 0;
+    const pending = (await d.membership?.pendingLeaves(region.id))?.length ?? 0;
     const checked = await checkRegion(region.id, w);
     return { ...checked, cluster: withPendingLeaves(checked.cluster, pending) };
   };

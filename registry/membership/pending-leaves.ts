@@ -18,7 +18,8 @@ export interface PendingLeave {
 
 /** PendingLeavesRepo keeps pending leaves in the store, so a restart does not forget a Node still to delete. */
 export interface PendingLeavesRepo {
-  list(): Promise<PendingLeave[]>;
+  /** list gives the pending leaves oldest first, of one region when regionId is given. */
+  list(regionId?: string): Promise<PendingLeave[]>;
   get(deviceId: string): Promise<PendingLeave | null>;
   put(leave: PendingLeave): Promise<void>;
   delete(deviceId: string): Promise<void>;
@@ -41,8 +42,9 @@ function fromRow(row: Row): PendingLeave {
 export class SqlPendingLeavesRepo implements PendingLeavesRepo {
   constructor(private readonly db: SqlDriver) {}
 
-  async list(): Promise<PendingLeave[]> {
-    return (await this.db.query<Row>(`SELECT ${COLUMNS} FROM pending_leaves ORDER BY since, device_id`)).map(fromRow);
+  async list(regionId?: string): Promise<PendingLeave[]> {
+    const rows = regionId === undefined ? await this.db.query<Row>(`SELECT ${COLUMNS} FROM pending_leaves ORDER BY since, device_id`) : await this.db.query<Row>(`SELECT ${COLUMNS} FROM pending_leaves WHERE region_id = $1 ORDER BY since, device_id`, [regionId]);
+    return rows.map(fromRow);
   }
 
   async get(deviceId: string): Promise<PendingLeave | null> {

@@ -150,7 +150,8 @@ describeEachEngine("membership", (db) => {
     await membership.issue(id);
     const left = await membership.leave(id);
     expect(left).toMatchObject({ evicted: 3, remaining: [], nodeDeleted: true, tailnetNodeDeleted: true, device: { state: "removed" } });
-    expect(region.calls.slice(-5)).toEqual([`drain ${id}`, `deleteNode ${id}`, `removeNode ${id}`, expect.stringMatching(/^revokeToken /), expect.stringMatching(/^revokeAuthKey \d+$/)]);
+    // The unused credentials go first, so the device cannot come back in while its Node goes.
+    expect(region.calls.slice(-5)).toEqual([expect.stringMatching(/^revokeToken /), expect.stringMatching(/^revokeAuthKey \d+$/), `drain ${id}`, `deleteNode ${id}`, `removeNode ${id}`]);
     expect((await devices.device(id))!.state).toBe("removed");
     expect((await membership.leave(id)).device.state).toBe("removed");
     const refused = await membership.issue(id).catch((e: unknown) => e);
@@ -165,7 +166,7 @@ describeEachEngine("membership", (db) => {
     const [keyId] = region.keyIds;
     const banned = await membership.leave(id, "banned by operator akash1op (abuse)", "banned");
     expect(banned).toMatchObject({ evicted: 3, nodeDeleted: true, tailnetNodeDeleted: true, device: { state: "banned" } });
-    expect(region.calls.slice(-5)).toEqual([`drain ${id}`, `deleteNode ${id}`, `removeNode ${id}`, `revokeToken ${tokenId}`, `revokeAuthKey ${keyId}`]);
+    expect(region.calls.slice(-5)).toEqual([`revokeToken ${tokenId}`, `revokeAuthKey ${keyId}`, `drain ${id}`, `deleteNode ${id}`, `removeNode ${id}`]);
     expect((await devices.device(id))!.state).toBe("banned");
     // The device itself leaving afterwards does not turn the ban into a plain removal.
     expect((await membership.leave(id)).device.state).toBe("banned");

@@ -28,12 +28,7 @@ export interface MembershipOptions {
 }
 
 /** What taking a device out did in its region. */
-interface LeftRegion {
-  evicted: number;
-  remaining: string[];
-  nodeDeleted: boolean;
-  tailnetNodeDeleted: boolean;
-}
+type LeftRegion = Omit<LeaveResult, "device" | "cleanupPending">;
 
 const NOTHING_LEFT: LeftRegion = { evicted: 0, remaining: [], nodeDeleted: false, tailnetNodeDeleted: false };
 
@@ -125,7 +120,6 @@ export class MembershipService {
         await this.o.pending.put({ deviceId: d.id, regionId: infra.regionId, since: prior?.since ?? Date.now(), attempts: (prior?.attempts ?? 0) + 1, lastError: describe(err) });
         cleanupPending = true;
       }
-      await this.revokeOutstanding(d.id, "both");
     }
     const device = end === "banned" ? await this.o.devices.ban(d.id, reason) : await this.o.devices.remove(d.id, reason);
     this.log(end === "banned" ? "device banned" : "device left", { device: d.id, region: d.regionId, evicted: left.evicted, remaining: left.remaining.length, nodeDeleted: left.nodeDeleted, tailnetNodeDeleted: left.tailnetNodeDeleted, cleanupPending });
@@ -149,8 +143,8 @@ export class MembershipService {
   }
 
   /** pendingLeaves lists the devices whose region still holds a Node or tailnet node to delete. */
-  pendingLeaves(): Promise<PendingLeave[]> {
-    return this.o.pending.list();
+  pendingLeaves(regionId?: string): Promise<PendingLeave[]> {
+    return this.o.pending.list(regionId);
   }
 
   /** finishPending undoes one pending leave; null when done, else the refusal (and the try is counted). */
@@ -159,8 +153,6 @@ export class MembershipService {
     // A region no longer connected keeps its pending leaves for when its operator connects it again.
     if (!infra) return new PublicError(409, "region_not_ready", `region ${p.regionId} is not connected`, "connect the region's cluster; the device's old node is removed then");
     try {
-      // Credentials the device was handed go first, so it cannot come back in while its Node is deleted.
-      await this.revokeOutstanding(p.deviceId, "both");
       const left = await this.undoInRegion(p.deviceId, infra);
       await this.o.pending.delete(p.deviceId);
       this.log("pending leave finished", { device: p.deviceId, region: p.regionId, attempts: p.attempts + 1, waitedMs: Date.now() - p.since, ...left, remaining: left.remaining.length });
@@ -174,8 +166,12 @@ export class MembershipService {
     }
   }
 
-  /** undoInRegion drains the device's Node, deletes it (and its k3s password) and its tailnet node. */
+  /**
+   * undoInRegion revokes the device's unused credentials, drains its Node, deletes it (and its k3s password)
+   * and its tailnet node. The credentials go first, so the device cannot come back in while its Node goes.
+   */
   private async undoInRegion(deviceId: string, infra: RegionInfra): Promise<LeftRegion> {
+    await this.revokeOutstanding(deviceId, "both");
     const drained = await this.call("cluster", () => infra.cluster.drain(deviceId, { timeoutMs: DRAIN_TIMEOUT_MS })).catch((err: unknown) => {
       if (isNotFound(err)) return { evicted: [], remaining: [] };
       throw err;

@@ -21,6 +21,11 @@ export interface DeviceActionsOptions {
 
 type Cluster = DeviceActionOutcome["cluster"];
 
+/** untouched is an action's cluster outcome before it has done anything there. */
+function untouched(configured: boolean): Cluster {
+  return { configured, cordoned: null, evicted: 0, remaining: [], nodeDeleted: false, tailnetNodeDeleted: false, cleanupPending: false };
+}
+
 function unknownDevice(id: string): PublicError {
   return new PublicError(404, "device_unknown", `no device ${id.slice(0, 80)} of yours`, "check the device id in your device list");
 }
@@ -55,7 +60,7 @@ export class DeviceActions {
     if (action === "approve") {
       if (d.state !== "pending_approval") throw refused(d, "approve", `it is ${d.state}, not waiting for approval`, "reload the region's device list");
       const state = await this.o.commands.approve(d.id, actor, (tx) => this.o.roles.audit({ actor, action: "device.approve", target: d.id, regionId: d.regionId, detail }, tx));
-      return { deviceId: d.id, action, state, message: "Approved: the device joins its region next.", cluster: { configured: this.clusterConfigured(d), cordoned: null, evicted: 0, remaining: [], nodeDeleted: false, tailnetNodeDeleted: false, cleanupPending: false } };
+      return { deviceId: d.id, action, state, message: "Approved: the device joins its region next.", cluster: untouched(this.clusterConfigured(d)) };
     }
     const outcome = await this.act(d, action, `operator ${actor}${detail ? ` (${detail})` : ""}`);
     await this.o.roles.audit({ actor, action: `device.${action}`, target: d.id, regionId: d.regionId, detail: detail ? `${detail} — ${outcome.message}` : outcome.message });
@@ -69,7 +74,7 @@ export class DeviceActions {
   private async act(d: DeviceFacts, action: Exclude<AdminDeviceAction, "approve">, by: string): Promise<DeviceActionOutcome> {
     const configured = this.clusterConfigured(d);
     const inCluster = configured && JOINED.includes(d.state);
-    const cluster: Cluster = { configured, cordoned: null, evicted: 0, remaining: [], nodeDeleted: false, tailnetNodeDeleted: false, cleanupPending: false };
+    const cluster = untouched(configured);
     const gone = d.state === "removed" || d.state === "banned";
     let state: DeviceState;
     let message: string;
